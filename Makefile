@@ -42,7 +42,7 @@ check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
-	$(PY) manage.py bench
+	$(PY) -m bench $(BENCH)
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var

@@ -1,1 +1,349 @@
-"""Petition cases (see issue: intake, handling, answer and follow-up)."""
+"""Petition cases: what petitioners bring, and what happens to it until they have an answer.
+
+The workflow's rules (which transition, by whom, time limits) live in ``petitions/workflow.py``;
+this module holds the records and the rules about one record.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from petitions.crypto import EncryptedTextField
+from schedules.history import tracked
+from schedules.models import District, Duty, Leader, Unit
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("Visit in person")
+    LETTER = "letter", _("Letter")
+    PHONE = "phone", _("Phone")
+    ONLINE = "online", _("Online")
+    RECEPTION_DAY = "reception_day", _("Leader's reception day")
+    VISIT_DAY = "visit_day", _("Leader's visit day")
+
+
+class Category(models.TextChoices):
+    """The plan's four accepted categories (4.3), or not accepted."""
+
+    POLLUTION = "1", _("Environmental pollution affecting people's life or production")
+    UNRESOLVED = "2", _("Environmental problem petitioned several times without resolution")
+    SUGGESTION = "3", _("Suggestion, opinion or request helping the city's environmental work")
+    COORDINATION = "4", _("Other matter needing a leader to coordinate")
+    NOT_ACCEPTED = "0", _("Not one of the accepted categories")
+
+
+class Classification(models.TextChoices):
+    """National classification of the matter (《信访工作条例》 art. 29-31)."""
+
+    SUGGESTION = "suggestion", _("Suggestion or opinion")
+    ACCUSATION = "accusation", _("Report or accusation")
+    CLAIM = "claim", _("Claim or request")
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ACCEPTED = "accepted", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWER_DRAFTED = "answer_drafted", _("Answer drafted")
+    ANSWERED = "answered", _("Answer approved and sent")
+    CLOSED = "closed", _("Closed")
+    REVIEW = "review", _("Under review")
+    SECOND_REVIEW = "second_review", _("Under second review")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+
+@tracked()
+class ReferralReason(models.Model):
+    """A standard reason for not taking a matter up, and where the petitioner should go."""
+
+    class Destination(models.TextChoices):
+        COURT = "court", _("Court, arbitration or administrative review")
+        DEPARTMENT = "department", _("Competent department")
+        LOWER_LEVEL = "lower_level", _("The level below first")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("reason"), max_length=200, unique=True)
+    destination = models.CharField(_("refer to"), max_length=20, choices=Destination.choices)
+    notice_text = models.TextField(
+        _("notice text"), help_text=_("Printed on the notice the petitioner receives.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("referral reason")
+        verbose_name_plural = _("referral reasons")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseCounter(models.Model):
+    """The last case number given out in a year (numbers are unique per year)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state__in=[State.CLOSED, State.NOT_ACCEPTED])
+
+    def overdue(self, today: datetime.date):
+        return self.open().filter(due_date__lt=today)
+
+    def due_soon(self, today: datetime.date, days: int):
+        return self.open().filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
+        )
+
+    def for_unit(self, unit_ids):
+        return self.filter(unit_id__in=unit_ids)
+
+
+@tracked()
+class Case(models.Model):
+    """One petition: a visit, letter, call or online message, from intake to closing."""
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    query_code = EncryptedTextField(_("query code"))
+    submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+
+    petitioner_name = models.CharField(_("petitioner's name"), max_length=50)
+    petitioner_phone = EncryptedTextField(_("phone"), blank=True)
+    petitioner_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    petitioner_id_number = EncryptedTextField(_("resident ID number"), blank=True)
+    petitioner_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    petitioner_address = EncryptedTextField(_("petitioner's address"), blank=True)
+    people_count = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    representatives = models.CharField(_("representatives"), max_length=200, blank=True)
+    is_group = models.BooleanField(_("group petition"), default=False)
+
+    district = models.CharField(_("district or county"), max_length=20, choices=District.choices)
+    location = models.CharField(_("where the problem is"), max_length=200)
+    title = models.CharField(_("title"), max_length=100)
+    content = models.TextField(_("full text"))
+    category = models.CharField(_("category"), max_length=2, choices=Category.choices)
+    classification = models.CharField(
+        _("classification"), max_length=20, choices=Classification.choices
+    )
+    skipped_level = models.BooleanField(_("skipped the level below"), default=False)
+    in_litigation = models.BooleanField(
+        _("in court, arbitration or administrative review"), default=False
+    )
+    referral_reason = models.ForeignKey(
+        ReferralReason,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("referral reason"),
+    )
+    referral_note = models.TextField(_("referral note"), blank=True)
+
+    duty = models.ForeignKey(
+        Duty,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("duty day"),
+    )
+    leader = models.ForeignKey(
+        Leader,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("receiving leader"),
+    )
+    repeat_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+        verbose_name=_("repeats case"),
+    )
+    is_repeat = models.BooleanField(_("repeat petition"), default=False)
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REGISTERED
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("handling unit"),
+    )
+    instructions = models.TextField(_("instructions"), blank=True)
+    identity_released = models.BooleanField(_("identity released to the unit"), default=False)
+
+    # Time limits: due dates are stored when each clock starts (workflow.py).
+    acceptance_due = models.DateField(_("acceptance notice due"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    review_request_due = models.DateField(_("review may be requested until"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("petitioner's feedback"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Overlapping two-character pieces of title and text: a GIN index over them serves
+    # two-character Chinese searches (噪音, 异味) that a trigram index cannot.
+    search_bigrams = ArrayField(models.CharField(max_length=2), default=list, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="case_sequence_per_year"),
+        ]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
+            models.Index(fields=["state", "-received_at", "-id"], name="case_state_idx"),
+            models.Index(fields=["unit", "-received_at", "-id"], name="case_unit_idx"),
+            models.Index(fields=["due_date"], name="case_due_idx"),
+            GinIndex(fields=["search_bigrams"], name="case_bigrams_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        if not self.due_date or self.state in (State.CLOSED, State.NOT_ACCEPTED):
+            return None
+        return (self.due_date - (today or timezone.localdate())).days
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        left = self.days_left(today)
+        return left is not None and left < 0
+
+
+class Attachment(models.Model):
+    """A scanned letter or photo the petitioner brought."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseLog(models.Model):
+    """What happened to a case: each transition, progress note and leader's instruction."""
+
+    class Action(models.TextChoices):
+        TRANSITION = "transition", _("State change")
+        NOTE = "note", _("Progress note")
+        SUPERVISION = "supervision", _("Leader's supervision instruction")
+        EXTENSION = "extension", _("Extension")
+        RELEASE = "release", _("Identity released")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="logs")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="case_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccessLog(models.Model):
+    """Every reveal, export or print of a petitioner's unmasked data (append-only)."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("Reveal")
+        EXPORT = "export", _("Export")
+        PRINT = "print", _("Print")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="access_logs"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.case_id} {self.at:%Y-%m-%d %H:%M}"

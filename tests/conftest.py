@@ -56,3 +56,28 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+# --- In CI (REQUIRE_BROWSER_TESTS=1) a skipped browser test fails the run -------------------
+_skipped_browser_tests: list[str] = []
+_ran_browser_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if "tests/browser/" not in report.nodeid:
+        return
+    if report.skipped:
+        _skipped_browser_tests.append(report.nodeid)
+    elif report.when == "call":
+        _ran_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+
+    if not os.environ.get("REQUIRE_BROWSER_TESTS"):
+        return
+    selected_browser = any("tests/browser/" in item.nodeid for item in session.items)
+    if _skipped_browser_tests or (selected_browser and not _ran_browser_tests):
+        print(f"\nBrowser tests were skipped but are required: {_skipped_browser_tests}")
+        session.exitstatus = 1

@@ -1,0 +1,1 @@
+"""`make bench`: the project's speed targets, measured (see README)."""
