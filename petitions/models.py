@@ -119,6 +119,25 @@ class CaseQuerySet(models.QuerySet):
     def for_unit(self, unit_ids):
         return self.filter(unit_id__in=unit_ids)
 
+    def visible_to(self, user):
+        """The cases a user may see at all (checked on the server for every view and export).
+
+        The office and administrators see every case; a handling unit its own unit's cases; a
+        leader the cases taken on their duty days. Accusations (检举控告类) are never shown to
+        units or leaders: the accused must not learn who accused them.
+        """
+        from schedules.roles import Role, roles_of
+
+        roles = roles_of(user)
+        if roles & {Role.ADMINISTRATOR, Role.PETITION_OFFICE}:
+            return self
+        allowed = models.Q(pk__in=[])
+        if Role.HANDLING_UNIT in roles:
+            allowed |= models.Q(unit__in=Unit.objects.filter(members=user))
+        if Role.LEADER in roles and hasattr(user, "leader"):
+            allowed |= models.Q(leader=user.leader)
+        return self.filter(allowed).exclude(classification=Classification.ACCUSATION)
+
 
 @tracked()
 class Case(models.Model):

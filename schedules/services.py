@@ -98,8 +98,10 @@ def move_reason(dd: workdays.DutyDate) -> str:
     """A sentence a person can read, e.g. "2月12日为春节假期，顺延至2月19日"."""
     if not dd.moved:
         return ""
-    if dd.cause in (workdays.Cause.HOLIDAY, workdays.Cause.DAY_OFF) and dd.day_name:
-        why = _("%(name)s (%(kind)s)") % {"name": dd.day_name, "kind": CAUSE_TEXT[dd.cause]}
+    if dd.cause == workdays.Cause.HOLIDAY and dd.day_name:
+        why = _("the %(name)s holiday") % {"name": dd.day_name}
+    elif dd.cause == workdays.Cause.DAY_OFF and dd.day_name:
+        why = dd.day_name
     else:
         why = str(CAUSE_TEXT[dd.cause])
     return _("%(nominal)s is %(why)s; moved to %(date)s") % {
