@@ -1,0 +1,302 @@
+"""Demo data: the bureau's organisation and its 2024 rosters, as the plan (朝环发〔2024〕2号)
+prints them, plus one sign-in per role for trying the app out.
+
+The rosters are written out row by row exactly as attachments 1 and 2 print them (including
+the dates that depart from the plan's own rule), so they can be checked against the plan by eye.
+Loading only fills in what is missing: whatever already exists is left alone, so ``make run``
+may load the demo on every start without undoing changes made in the app.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from schedules.models import ContactPerson, District, Duty, Leader, Place, Unit
+from schedules.roles import Role
+
+# --- Organisation -------------------------------------------------------------------------------
+
+PLACE = {
+    "name": "市执法队信访室",
+    "address": "朝阳市生态环境保护综合行政执法队",
+    "phone": "0421-2614858",
+}
+
+ENFORCEMENT_TEAM = "市生态环境保护综合行政执法队"
+
+SECTIONS = [
+    "办公室",
+    "法规与标准科",
+    "大气环境科",
+    "水生态环境科",
+    "土壤与固体废物科",
+    "自然生态保护科",
+    "信访科",
+]
+
+BRANCH_OFFICES = [
+    ("双塔分局", District.SHUANGTA),
+    ("龙城分局", District.LONGCHENG),
+    ("北票分局", District.BEIPIAO),
+    ("凌源分局", District.LINGYUAN),
+    ("朝阳县分局", District.CHAOYANG_COUNTY),
+    ("建平分局", District.JIANPING),
+    ("喀左分局", District.KAZUO),
+]
+
+# The plan's rotation order: name, position, supervised sections.
+LEADERS = [
+    ("厚春华", "局长", ["办公室", "法规与标准科"]),
+    ("王晓东", "副局长", ["大气环境科"]),
+    ("孙守堂", "副局长", ["水生态环境科", "自然生态保护科"]),
+    ("傅博", "副局长", ["土壤与固体废物科"]),
+    ("郭大维", "执法队队长", ["信访科"]),
+]
+
+# The petition section's contact persons, in the plan's rotation order.
+CONTACT_PERSONS = ["王贤熙", "于海宁", "李明姬"]
+
+# --- The 2024 rosters, row by row as attachments 1 and 2 print them -----------------------------
+
+D = datetime.date
+
+RECEPTION_2024 = [
+    ("厚春华", "局长", "王贤熙", D(2024, 1, 12)),
+    ("王晓东", "副局长", "于海宁", D(2024, 2, 12)),
+    ("孙守堂", "副局长", "李明姬", D(2024, 3, 12)),
+    ("傅博", "副局长", "王贤熙", D(2024, 4, 12)),
+    ("郭大维", "执法队队长", "于海宁", D(2024, 5, 13)),
+    ("厚春华", "局长", "李明姬", D(2024, 6, 12)),
+    ("王晓东", "副局长", "王贤熙", D(2024, 7, 12)),
+    ("孙守堂", "副局长", "于海宁", D(2024, 8, 12)),
+    ("傅博", "副局长", "李明姬", D(2024, 9, 12)),
+    ("郭大维", "执法队队长", "王贤熙", D(2024, 10, 14)),
+    ("厚春华", "局长", "于海宁", D(2024, 11, 12)),
+    ("王晓东", "副局长", "李明姬", D(2024, 12, 12)),
+]
+
+VISIT_2024 = [
+    ("厚春华", "局长", "王贤熙", D(2024, 1, 15)),
+    ("王晓东", "副局长", "于海宁", D(2024, 2, 15)),
+    ("孙守堂", "副局长", "李明姬", D(2024, 3, 15)),
+    ("傅博", "副局长", "王贤熙", D(2024, 4, 15)),
+    ("郭大维", "执法队队长", "于海宁", D(2024, 5, 15)),
+    ("厚春华", "局长", "李明姬", D(2024, 6, 17)),
+    ("王晓东", "副局长", "王贤熙", D(2024, 7, 15)),
+    ("孙守堂", "副局长", "于海宁", D(2024, 8, 15)),
+    ("傅博", "副局长", "李明姬", D(2024, 9, 16)),
+    ("郭大维", "执法队队长", "王贤熙", D(2024, 10, 15)),
+    ("厚春华", "局长", "于海宁", D(2024, 11, 15)),
+    ("王晓东", "副局长", "李明姬", D(2024, 12, 16)),
+]
+
+ROSTERS_2024 = {Duty.Kind.RECEPTION: RECEPTION_2024, Duty.Kind.VISIT: VISIT_2024}
+
+# --- Demo sign-ins ------------------------------------------------------------------------------
+
+DEMO_PASSWORD = "demo-pass-2024"
+
+# Demo accounts get an address under this reserved domain (RFC 2606: never delivered). The
+# guard below refuses a demo user name only together with this mark, so that a real account
+# (or a test's account) that happens to be called "admin" is not locked out in production.
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    is_staff: bool = False
+    leader: str = ""  # name of the Leader the account signs in as
+    contact: str = ""  # name of the ContactPerson the account signs in as
+    units: list[str] = field(default_factory=list)  # units the account is a member of
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@{DEMO_EMAIL_DOMAIN}"
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", Role.ADMINISTRATOR, is_staff=True),
+    DemoAccount("clerk", Role.PETITION_OFFICE, contact="王贤熙"),
+    DemoAccount("handler", Role.HANDLING_UNIT, units=["双塔分局"]),
+    DemoAccount("leader", Role.LEADER, leader="厚春华"),
+]
+
+DEMO_USERNAMES = frozenset(account.username for account in DEMO_ACCOUNTS)
+
+
+def is_demo_account(user) -> bool:
+    """A user the demo loader made: demo user name and the demo address mark."""
+    return user.username in DEMO_USERNAMES and (user.email or "").lower().endswith(
+        "@" + DEMO_EMAIL_DOMAIN
+    )
+
+
+class DemoAccountGuard(ModelBackend):
+    """ModelBackend that refuses the demo accounts (public password) when DEBUG is off.
+
+    ``user_can_authenticate`` is consulted both at sign-in and for every request of an
+    existing session (``get_user``), so switching DEBUG off also ends demo sessions.
+    """
+
+    def user_can_authenticate(self, user) -> bool:
+        if not settings.DEBUG and is_demo_account(user):
+            return False
+        return super().user_can_authenticate(user)
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    """How many objects of each model the loader created (it never updates any)."""
+
+    created: dict[type, int] = field(default_factory=dict)
+    accounts: list[DemoAccount] = field(default_factory=list)
+
+    def add(self, model: type) -> None:
+        self.created[model] = self.created.get(model, 0) + 1
+
+
+def _get_or_create(result: LoadResult, model, lookup: dict, defaults: dict):
+    obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    if created:
+        result.add(model)
+    return obj, created
+
+
+def load(*, accounts: bool = True) -> LoadResult:
+    """Create the demo organisation, the published 2024 rosters and (optionally) the sign-ins.
+
+    Idempotent: an object is looked up by its natural key and created only when missing, so a
+    second run changes nothing. The caller decides whether accounts are allowed (DEBUG).
+    """
+    result = LoadResult()
+    with transaction.atomic(), pghistory.context(reason="demo data"):
+        place = _load_place(result)
+        units = _load_units(result)
+        leaders = _load_leaders(result, units)
+        contacts = _load_contacts(result)
+        if _load_rosters(result, place, leaders, contacts):
+            from schedules.services import clear_public_cache
+
+            transaction.on_commit(clear_public_cache)
+        if accounts:
+            _load_accounts(result, units, leaders, contacts)
+    return result
+
+
+def _load_place(result: LoadResult) -> Place:
+    """The petition room; it becomes the default place unless another one already is."""
+    place = Place.objects.filter(name=PLACE["name"]).first()
+    if place is None:
+        has_default = Place.objects.filter(is_default=True).exists()
+        place = Place.objects.create(**PLACE, is_default=not has_default)
+        result.add(Place)
+    return Place.objects.filter(is_default=True).first() or place
+
+
+def _load_units(result: LoadResult) -> dict[str, Unit]:
+    units = {}
+    specs = [(ENFORCEMENT_TEAM, Unit.Kind.ENFORCEMENT_TEAM, "")]
+    specs += [(name, Unit.Kind.SECTION, "") for name in SECTIONS]
+    specs += [(name, Unit.Kind.BRANCH_OFFICE, district) for name, district in BRANCH_OFFICES]
+    for name, kind, district in specs:
+        units[name], _created = _get_or_create(
+            result, Unit, {"name": name}, {"kind": kind, "district": district}
+        )
+    return units
+
+
+def _load_leaders(result: LoadResult, units: dict[str, Unit]) -> dict[str, Leader]:
+    leaders = {}
+    for order, (name, position, sections) in enumerate(LEADERS, start=1):
+        leader, created = _get_or_create(
+            result, Leader, {"name": name}, {"position": position, "rotation_order": order}
+        )
+        if created:
+            leader.sections.set([units[s] for s in sections])
+        leaders[name] = leader
+    return leaders
+
+
+def _load_contacts(result: LoadResult) -> dict[str, ContactPerson]:
+    return {
+        name: _get_or_create(result, ContactPerson, {"name": name}, {"rotation_order": order})[0]
+        for order, name in enumerate(CONTACT_PERSONS, start=1)
+    }
+
+
+def _load_rosters(
+    result: LoadResult,
+    place: Place,
+    leaders: dict[str, Leader],
+    contacts: dict[str, ContactPerson],
+) -> bool:
+    """The published 2024 duties; a month that already has a standing duty is left alone."""
+    now = timezone.now()
+    standing = set(Duty.objects.of_year(2024).current().values_list("kind", "month"))
+    created = False
+    for kind, rows in ROSTERS_2024.items():
+        for name, _position, contact, day in rows:
+            if (kind, day.month) in standing:
+                continue
+            Duty.objects.create(
+                kind=kind,
+                year=day.year,
+                month=day.month,
+                date=day,
+                leader=leaders[name],
+                contact=contacts[contact],
+                place=place if kind == Duty.Kind.RECEPTION else None,
+                state=Duty.State.PUBLISHED,
+                published_at=now,
+            )
+            result.add(Duty)
+            created = True
+    return created
+
+
+def _load_accounts(
+    result: LoadResult,
+    units: dict[str, Unit],
+    leaders: dict[str, Leader],
+    contacts: dict[str, ContactPerson],
+) -> None:
+    """One sign-in per role; an existing account keeps its password and links."""
+    User = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={"email": account.email, "is_staff": account.is_staff},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=account.role))
+            for unit in account.units:
+                units[unit].members.add(user)
+            if account.leader:
+                _link(leaders[account.leader], user)
+            if account.contact:
+                _link(contacts[account.contact], user)
+            result.add(User)
+        result.accounts.append(account)
+
+
+def _link(person: Leader | ContactPerson, user) -> None:
+    """Sign the person in as ``user`` unless someone already is."""
+    if person.user_id is None:
+        person.user = user
+        person.save(update_fields=["user"])
