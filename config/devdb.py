@@ -7,6 +7,7 @@ developer needs no database server set up by hand. The server keeps running betw
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import warnings
@@ -22,6 +23,9 @@ def embedded_database_url() -> str:
     os.environ.setdefault("XDG_RUNTIME_DIR", str(BASE_DIR / "var" / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
     import pgserver
+
+    # pgserver logs at INFO even from its exit handler, after pytest closed the streams.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
 
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(DATA_DIR, cleanup_mode=None)
