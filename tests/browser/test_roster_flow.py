@@ -44,7 +44,7 @@ def test_administrator_generates_publishes_swaps_and_reads_history(
     page.goto("/roster/2025/")
 
     # Generate: every active leader and contact person in rotation order.
-    if not page.locator("details").first.get_attribute("open"):
+    if not page.locator("input[name=leaders]").first.is_visible():
         page.locator("details summary").first.click()
     for box in page.locator("input[name=leaders]").all():
         box.check()
