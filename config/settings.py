@@ -69,6 +69,8 @@ def env_required(name: str, dev_default: str) -> str:
 
 
 DEBUG = env_bool("DEBUG", False)
+# A folder the application writes to (cache files, uploads): writable by its user.
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 SECRET_KEY = env_required("SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0000000")
 if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only")):
@@ -245,20 +247,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Files under VAR_DIR are shared by every gunicorn worker on the machine (no Redis needed):
+# the lookup attempt counters and the public pages' change stamp must be seen by all of them.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Shared by every worker process on the machine (no Redis needed): the public pages' stamp,
-    # which a publication changes so that all workers drop their cached pages at once.
-    "public": {
+    "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("PUBLIC_CACHE_DIR", BASE_DIR / "var" / "cache" / "public"),
-    },
+        "LOCATION": VAR_DIR / "cache" / "django",
+    }
 }
 
 # --- Mail ---------------------------------------------------------------------------------------

@@ -8,6 +8,14 @@ class SchedulesConfig(AppConfig):
     verbose_name = _("Rosters")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from schedules import public
+        from schedules.models import CalendarCorrection, ConfirmedYear, Duty, Leader, Place
         from schedules.permissions import grant_role_permissions
 
         post_migrate.connect(grant_role_permissions, sender=self)
+        # Any change the public page shows clears its cache, admin edits included.
+        for model in (Leader, Place, ConfirmedYear, CalendarCorrection, Duty):
+            post_save.connect(public.public_data_changed, sender=model)
+            post_delete.connect(public.public_data_changed, sender=model)

@@ -284,7 +284,7 @@ def _load_accounts(
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=account.role))
+            user.groups.add(Group.objects.get_or_create(name=account.role)[0])
             for unit in account.units:
                 units[unit].members.add(user)
             if account.leader:

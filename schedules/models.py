@@ -62,7 +62,7 @@ class LeaderQuerySet(models.QuerySet):
 class Leader(models.Model):
     """A member of the bureau's leadership who takes reception and visit days."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     position = models.CharField(_("position"), max_length=50)
     sections = models.ManyToManyField(
         Unit,
@@ -104,7 +104,7 @@ class Leader(models.Model):
 class ContactPerson(models.Model):
     """A petition-section staff member paired with the leader on a duty day."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

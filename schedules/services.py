@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pghistory
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -364,12 +363,16 @@ def notify_office(*, subject: str, body: str, duties: Iterable[Duty] = (), by=No
     return note
 
 
-PUBLIC_STAMP_KEY = "schedules:public-stamp"
+# The public pages' stamp: the file var/cache/public-stamp-<database name>, read by every worker.
+PUBLIC_STAMP_KEY = "public-stamp"
 
 
 def clear_public_cache() -> None:
-    """Published days changed: a new stamp makes every cached public page stale at once."""
-    cache.set(PUBLIC_STAMP_KEY, timezone.now().isoformat(), timeout=None)
+    """Published days changed: a new stamp makes every cached public page stale at once,
+    in every worker process (the design is in schedules.public's docstring)."""
+    from schedules import public
+
+    public.new_stamp()
 
 
 # --- Warnings ------------------------------------------------------------------------------
@@ -438,15 +441,14 @@ def duty_warnings(
             )
         if not cal.is_working_day(duty.date):
             name = cal.day_name(duty.date)
+            values = {"date": short_date(duty.date), "name": name}
             found.append(
                 Warning(
                     duty,
                     "day_off",
-                    _("%(date)s is not a working day%(name)s.")
-                    % {
-                        "date": short_date(duty.date),
-                        "name": f" ({name})" if name else "",
-                    },
+                    _("%(date)s is not a working day (%(name)s).") % values
+                    if name
+                    else _("%(date)s is not a working day.") % values,
                 )
             )
         elif cal.is_makeup_day(duty.date) and not makeup:

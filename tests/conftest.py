@@ -15,8 +15,20 @@ def make_user(django_user_model, username: str, *roles: str, **extra):
         username=username, password=PASSWORD, email=f"{username}@example.org", **extra
     )
     for role in roles:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: a browser (transactional) test flushes the migration-made groups.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_pages():
+    """Tests roll the database back, not the public page memo: start each test without it."""
+    from django.core.cache import cache
+
+    from schedules import public
+
+    public._MEMO.clear()
+    cache.clear()  # the file cache outlives a test: attempt counters must start at zero
 
 
 @pytest.fixture
