@@ -162,7 +162,7 @@ TEMPLATES = [
 # --- Sign-in and sessions -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "schedules.demo.DemoAccountGuard",
+    "schedules.auth.StaffBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -190,6 +190,7 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes count from the last request: idle time
+SESSION_ENGINE = "config.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security -----------------------------------------------------------------------------------

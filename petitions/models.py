@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,14 @@ class State(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REVIEW = "review", _("Under review")
     SECOND_REVIEW = "second_review", _("Under second review")
+
+
+class ExtensionState(models.TextChoices):
+    """Where the one extension a case may get stands (an administrator decides)."""
+
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
 
 
 class Satisfaction(models.TextChoices):
@@ -137,6 +146,12 @@ class CaseQuerySet(models.QuerySet):
         if Role.LEADER in roles and hasattr(user, "leader"):
             allowed |= models.Q(leader=user.leader)
         return self.filter(allowed).exclude(classification=Classification.ACCUSATION)
+
+
+# The register sorts by due date with undated cases last, and pages through this expression's
+# index (petitions/register.py builds the same expression).
+NO_DUE_DATE = datetime.date(9999, 12, 31)
+DUE_KEY = Coalesce("due_date", models.Value(NO_DUE_DATE))
 
 
 @tracked()
@@ -230,9 +245,14 @@ class Case(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
     extension_reason = models.TextField(_("extension reason"), blank=True)
+    extension_state = models.CharField(
+        _("extension"), max_length=10, choices=ExtensionState.choices, blank=True
+    )
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     review_request_due = models.DateField(_("review may be requested until"), null=True, blank=True)
+    # 0: first handling; 1: review (复查); 2: second review (复核), after which no more review.
+    review_level = models.PositiveSmallIntegerField(_("review round"), default=0)
     satisfaction = models.CharField(
         _("petitioner's feedback"), max_length=20, choices=Satisfaction.choices, blank=True
     )
@@ -268,10 +288,37 @@ class Case(models.Model):
             models.Index(fields=["unit", "-received_at", "-id"], name="case_unit_idx"),
             models.Index(fields=["due_date"], name="case_due_idx"),
             GinIndex(fields=["search_bigrams"], name="case_bigrams_gin"),
+            # Repeat detection: earlier cases at the same place (workflow.related_cases).
+            models.Index(fields=["district", "location"], name="case_place_idx"),
+            # The register (petitions/register.py): each sort and common filter pages through
+            # an index, so a page costs the same on the first page and 500,000 rows deep.
+            models.Index(fields=["leader", "-received_at", "-id"], name="case_leader_idx"),
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=~models.Q(state__in=["closed", "not_accepted"]),
+                name="case_open_received_idx",
+            ),
+            models.Index(DUE_KEY, "id", name="case_due_key_idx"),
+            models.Index("state", DUE_KEY, "id", name="case_state_due_idx"),
+            models.Index(
+                DUE_KEY,
+                "id",
+                condition=~models.Q(state__in=["closed", "not_accepted"]),
+                name="case_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        from petitions.search import index_case
+
+        index_case(self)  # the bigrams follow the title and text on every save
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "content"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_bigrams"}
+        super().save(*args, **kwargs)
 
     def days_left(self, today: datetime.date | None = None) -> int | None:
         if not self.due_date or self.state in (State.CLOSED, State.NOT_ACCEPTED):
@@ -281,6 +328,17 @@ class Case(models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         left = self.days_left(today)
         return left is not None and left < 0
+
+    def due_status(self, today: datetime.date | None = None) -> str:
+        """'overdue', 'due_soon' (within DUE_SOON_DAYS) or '': lists make those stand out."""
+        left = self.days_left(today)
+        if left is None:
+            return ""
+        if left < 0:
+            return "overdue"
+        if left <= settings.DUE_SOON_DAYS:
+            return "due_soon"
+        return ""
 
 
 class Attachment(models.Model):
@@ -314,6 +372,7 @@ class CaseLog(models.Model):
         SUPERVISION = "supervision", _("Leader's supervision instruction")
         EXTENSION = "extension", _("Extension")
         RELEASE = "release", _("Identity released")
+        FEEDBACK = "feedback", _("Petitioner's feedback")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="logs")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -1,12 +1,447 @@
-"""Case intake and handling pages."""
+"""Case intake and handling pages: parse the input, call one workflow function, redirect.
 
-# Placeholder until intake lands: keeps the URLconf importable.
-from django.http import Http404  # noqa: E402
+Every view finds its case through ``Case.objects.visible_to(user)``: a case outside it is a
+404, whatever the URL. The workflow refuses what the user may not do, with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from petitions import access, workflow
+from petitions.forms import (
+    AcceptForm,
+    AnswerForm,
+    AssignForm,
+    CaseActionForm,
+    CaseForm,
+    CommentForm,
+    ExtensionForm,
+    FeedbackForm,
+    NoteForm,
+    ReasonForm,
+    RefuseForm,
+    ReviewRequestForm,
+    SupervisionForm,
+)
+from petitions.models import Case, CaseLog, State
+from schedules.roles import Role, has_role
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a workflow's ValidationError next to the form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _visible_case(request, pk: int) -> Case:
+    cases = Case.objects.visible_to(request.user).select_related(
+        "unit", "leader", "duty", "referral_reason", "repeat_of", "created_by"
+    )
+    return get_object_or_404(cases, pk=pk)
+
+
+def _require_office(request) -> None:
+    if not workflow.is_office(request.user):
+        raise PermissionDenied
+
+
+# --- Intake -----------------------------------------------------------------------------------
+
+
+def _token(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def case_new(request):
-    raise Http404
+    """The desk form; the same form sent twice (a double click) leads to the one case."""
+    _require_office(request)
+    if request.method == "POST":
+        token = _token(request.POST.get("submission_token"))
+        existing = Case.objects.filter(submission_token=token).first() if token else None
+        if existing is not None:
+            messages.info(
+                request,
+                _("This form was already sent: here is case %(number)s that it registered.")
+                % {"number": existing.number},
+            )
+            return redirect("petitions:detail", pk=existing.pk)
+        form = CaseForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = workflow.register_case(by=request.user, **form.registration())
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                case = result.case
+                if result.created:
+                    messages.success(
+                        request,
+                        _("Case %(number)s was registered. Print the receipt for the petitioner.")
+                        % {"number": case.number},
+                    )
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+                return redirect("petitions:detail", pk=case.pk)
+        form.prepare_refused()
+        status = 400
+    else:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        form = CaseForm(initial={"received_at": now, "submission_token": uuid.uuid4()})
+        status = 200
+    return render(request, "petitions/case_form.html", {"form": form}, status=status)
 
 
-def case_detail(request, pk):
-    raise Http404
+# --- The steps of the handling ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """A workflow step as the detail page offers it: its form, its call, what it says after."""
+
+    form: type[CaseActionForm]
+    run: Callable[[Case, Any, dict], object]
+    done: Promise
+    style: str = "primary"
+
+
+STEPS: dict[str, Step] = {
+    "accept": Step(
+        AcceptForm,
+        lambda c, u, d: workflow.accept_case(
+            c, by=u, version=d["version"], category=d["category"], comment=d["comment"]
+        ),
+        gettext_lazy("The case was accepted."),
+    ),
+    "refuse": Step(
+        RefuseForm,
+        lambda c, u, d: workflow.refuse_case(
+            c,
+            by=u,
+            version=d["version"],
+            referral_reason=d["referral_reason"],
+            referral_note=d["referral_note"],
+        ),
+        gettext_lazy("The case was recorded as not accepted. Print the notice."),
+        "outline-danger",
+    ),
+    "assign": Step(
+        AssignForm,
+        lambda c, u, d: workflow.assign_case(
+            c, by=u, version=d["version"], unit=d["unit"], instructions=d["instructions"]
+        ),
+        gettext_lazy("The case was assigned."),
+    ),
+    "start": Step(
+        CommentForm,
+        lambda c, u, d: workflow.start_handling(
+            c, by=u, version=d["version"], comment=d["comment"]
+        ),
+        gettext_lazy("Handling has started."),
+    ),
+    "note": Step(
+        NoteForm,
+        lambda c, u, d: workflow.add_progress_note(c, by=u, comment=d["comment"]),
+        gettext_lazy("The note was added."),
+        "outline-primary",
+    ),
+    "draft": Step(
+        AnswerForm,
+        lambda c, u, d: workflow.draft_answer(c, by=u, version=d["version"], answer=d["answer"]),
+        gettext_lazy("The draft answer was sent to the petition office for approval."),
+    ),
+    "return": Step(
+        ReasonForm,
+        lambda c, u, d: workflow.return_answer(c, by=u, version=d["version"], comment=d["comment"]),
+        gettext_lazy("The draft was returned to the unit."),
+        "outline-danger",
+    ),
+    "approve": Step(
+        AnswerForm,
+        lambda c, u, d: workflow.approve_answer(c, by=u, version=d["version"], answer=d["answer"]),
+        gettext_lazy("The answer was approved. Print it for the petitioner."),
+    ),
+    "feedback": Step(
+        FeedbackForm,
+        lambda c, u, d: workflow.record_feedback(
+            c, by=u, version=d["version"], satisfaction=d["satisfaction"], comment=d["comment"]
+        ),
+        gettext_lazy("The feedback was recorded."),
+    ),
+    "close": Step(
+        CommentForm,
+        lambda c, u, d: workflow.close_case(c, by=u, version=d["version"], comment=d["comment"]),
+        gettext_lazy("The case was closed."),
+    ),
+    "review": Step(
+        ReviewRequestForm,
+        lambda c, u, d: workflow.request_review(
+            c, by=u, version=d["version"], comment=d["comment"]
+        ),
+        gettext_lazy("The review was opened."),
+        "outline-primary",
+    ),
+    "second_review": Step(
+        ReviewRequestForm,
+        lambda c, u, d: workflow.request_second_review(
+            c, by=u, version=d["version"], comment=d["comment"]
+        ),
+        gettext_lazy("The second review was opened."),
+        "outline-primary",
+    ),
+    "extension": Step(
+        ExtensionForm,
+        lambda c, u, d: workflow.request_extension(
+            c, by=u, version=d["version"], days=d["days"], reason=d["reason"]
+        ),
+        gettext_lazy("The extension was requested; an administrator decides."),
+        "outline-primary",
+    ),
+    "approve_extension": Step(
+        CommentForm,
+        lambda c, u, d: workflow.approve_extension(
+            c, by=u, version=d["version"], comment=d["comment"]
+        ),
+        gettext_lazy("The extension was approved."),
+    ),
+    "refuse_extension": Step(
+        ReasonForm,
+        lambda c, u, d: workflow.refuse_extension(
+            c, by=u, version=d["version"], comment=d["comment"]
+        ),
+        gettext_lazy("The extension was refused."),
+        "outline-danger",
+    ),
+    "release": Step(
+        ReasonForm,
+        lambda c, u, d: workflow.release_identity(
+            c, by=u, version=d["version"], comment=d["comment"]
+        ),
+        gettext_lazy("The petitioner's identity was released to the unit."),
+        "outline-warning",
+    ),
+    "supervise": Step(
+        SupervisionForm,
+        lambda c, u, d: workflow.add_supervision(c, by=u, comment=d["comment"]),
+        gettext_lazy("The instruction was recorded and sent to the unit."),
+    ),
+}
+
+
+def _status_for(error: ValidationError) -> int:
+    """403 for a role refusal, 409 for a state conflict or stale form, 400 for bad input."""
+    if hasattr(error, "error_dict"):
+        return 400
+    codes = {e.code for e in error.error_list}
+    if "role" in codes:
+        return 403
+    if codes & {"state", "stale", "condition"}:
+        return 409
+    return 400
+
+
+def _documents(case: Case) -> list[tuple[str, str]]:
+    """The printable documents that exist for the case now."""
+    docs = [("receipt", _("Receipt"))]
+    if case.accepted_at:
+        docs.append(("acceptance", _("Acceptance notice")))
+    if case.state == State.NOT_ACCEPTED:
+        docs.append(("refusal", _("Non-acceptance notice")))
+    if case.answered_at and case.answer:
+        docs.append(("answer", _("Answer")))
+    return docs
+
+
+def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, status=200):
+    user = request.user
+    today = timezone.localdate()
+    forms = []
+    actions = workflow.allowed_actions(user, case, today)
+    # The step most likely next is open; feedback already recorded is rarely changed.
+    likely = next((a for a in actions if not (a == "feedback" and case.satisfaction)), None)
+    for name in actions:
+        step = STEPS[name]
+        form = bound[1] if bound and bound[0] == name else step.form(case=case, prefix=name)
+        forms.append(
+            {
+                "name": name,
+                "label": workflow.TRANSITIONS[name].label,
+                "form": form,
+                "style": step.style,
+                "open": (bound[0] == name) if bound else name == likely,
+            }
+        )
+    visible = Case.objects.visible_to(user)
+    related = visible.filter(pk__in=workflow.related_cases(case).values("pk")).select_related(
+        "unit"
+    )[:20]
+    office = access.may_reveal(user)
+    context = {
+        "case": case,
+        "today": today,
+        "petitioner": access.petitioner(user, case, unmasked=unmasked),
+        "may_reveal": office and not unmasked,
+        "attachments": (
+            list(case.attachments.all()) if access.may_see_attachments(user, case) else None
+        ),
+        "attachment_count": case.attachments.count(),
+        "logs": case.logs.select_related("by"),
+        "forms": forms,
+        "alert": alert,
+        "repeat_of": visible.filter(pk=case.repeat_of_id).first() if case.repeat_of_id else None,
+        "repeats": visible.filter(repeat_of=case),
+        "related": related,
+        "documents": _documents(case) if office else [],
+        "is_office": office,
+    }
+    return render(request, "petitions/case_detail.html", context, status=status)
+
+
+def case_detail(request, pk: int):
+    """Everything the user may see of a case, and the steps they may take."""
+    return _detail(request, _visible_case(request, pk))
+
+
+@require_POST
+def case_act(request, pk: int, action: str):
+    """One step of the workflow (POST only); a refusal is shown on the page with its reason."""
+    case = _visible_case(request, pk)
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404
+    form = step.form(request.POST, case=case, prefix=action)
+    if form.is_valid():
+        try:
+            step.run(case, request.user, form.cleaned_data)
+        except workflow.StaleCase as error:
+            fresh = _visible_case(request, pk)
+            return _detail(request, fresh, alert=error.messages, status=409)
+        except ValidationError as error:
+            _form_errors(form, error)
+            status = _status_for(error)
+            if action not in workflow.allowed_actions(request.user, case):
+                return _detail(request, case, alert=error.messages, status=status)
+            return _detail(request, case, bound=(action, form), status=status)
+        else:
+            messages.success(request, step.done)
+            return redirect("petitions:detail", pk=case.pk)
+    return _detail(request, case, bound=(action, form), status=400)
+
+
+@require_POST
+def case_reveal(request, pk: int):
+    """The office sees the unmasked ID number, phone and address; the access log records it."""
+    case = _visible_case(request, pk)
+    if not access.may_reveal(request.user):
+        raise PermissionDenied
+    access.reveal(request, case)
+    return _detail(request, case, unmasked=True)
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    case = _visible_case(request, pk)
+    if not access.may_see_attachments(request.user, case):
+        raise PermissionDenied
+    attachment = get_object_or_404(case.attachments, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+# --- Printable documents ----------------------------------------------------------------------
+
+DOCUMENTS = {
+    "receipt": "petitions/print_receipt.html",
+    "acceptance": "petitions/print_acceptance.html",
+    "refusal": "petitions/print_refusal.html",
+    "answer": "petitions/print_answer.html",
+}
+
+
+def case_print(request, pk: int, document: str) -> HttpResponse:
+    """A document for the petitioner; unmasked values (``?full=1``) and the query code are
+    written to the access log."""
+    case = _visible_case(request, pk)
+    _require_office(request)
+    if document not in DOCUMENTS or document not in dict(_documents(case)):
+        raise Http404
+    unmasked = request.GET.get("full") == "1"
+    # The receipt carries the query code: every print of it is logged.
+    access.log_print(request, case, document, unmasked=unmasked or document == "receipt")
+    context = {
+        "case": case,
+        "document": document,
+        "petitioner": access.petitioner(request.user, case, unmasked=unmasked),
+        "unmasked": unmasked,
+        "today": timezone.localdate(),
+        "handling_days": settings.HANDLING_DAYS,
+        "review_request_days": settings.REVIEW_REQUEST_DAYS,
+    }
+    if case.accepted_at:
+        context["handling_due"] = timezone.localdate(case.accepted_at) + datetime.timedelta(
+            days=settings.HANDLING_DAYS
+        )
+    if document == "refusal":
+        refusal = case.logs.filter(to_state=State.NOT_ACCEPTED).last()
+        context["refused_on"] = refusal.at if refusal else case.received_at
+    return render(request, DOCUMENTS[document], context)
+
+
+# --- The receiving leader ---------------------------------------------------------------------
+
+
+LEADER_PAGE_ROWS = 300  # a leader has a few dozen a year; the register serves longer lists
+
+
+def leader_cases(request):
+    """The cases taken on the leader's duty days, with where each stands (office: all leaders)."""
+    user = request.user
+    if not has_role(user, Role.LEADER, Role.PETITION_OFFICE, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    cases = Case.objects.visible_to(user).filter(leader__isnull=False)
+    leader = getattr(user, "leader", None)
+    if not workflow.is_office(user):
+        cases = cases.filter(leader=leader) if leader else cases.none()
+    supervision = Q(logs__action=CaseLog.Action.SUPERVISION)
+    cases = (
+        cases.select_related("unit", "leader", "duty")
+        .annotate(
+            supervisions=Count("logs", filter=supervision),
+            last_supervision=Max("logs__at", filter=supervision),
+        )
+        .order_by("-received_at", "-id")
+    )[:LEADER_PAGE_ROWS]
+    open_cases = [c for c in cases if c.state not in (State.CLOSED, State.NOT_ACCEPTED)]
+    context = {
+        "cases": cases,
+        "leader": leader,
+        "open_count": len(open_cases),
+        "overdue_count": sum(1 for c in open_cases if c.is_overdue()),
+        "today": timezone.localdate(),
+    }
+    return render(request, "petitions/leader_cases.html", context)

@@ -14,7 +14,8 @@ class SchedulesConfig(AppConfig):
         from schedules.models import CalendarCorrection, ConfirmedYear, Duty, Leader, Place
         from schedules.permissions import grant_role_permissions
 
-        post_migrate.connect(grant_role_permissions, sender=self)
+        # No sender: it must also run after the petitions app's permissions were created.
+        post_migrate.connect(grant_role_permissions, dispatch_uid="grant_role_permissions")
         # Any change the public page shows clears its cache, admin edits included.
         for model in (Leader, Place, ConfirmedYear, CalendarCorrection, Duty):
             post_save.connect(public.public_data_changed, sender=model)

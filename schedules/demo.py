@@ -13,9 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pghistory
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -140,19 +138,6 @@ def is_demo_account(user) -> bool:
     return user.username in DEMO_USERNAMES and (user.email or "").lower().endswith(
         "@" + DEMO_EMAIL_DOMAIN
     )
-
-
-class DemoAccountGuard(ModelBackend):
-    """ModelBackend that refuses the demo accounts (public password) when DEBUG is off.
-
-    ``user_can_authenticate`` is consulted both at sign-in and for every request of an
-    existing session (``get_user``), so switching DEBUG off also ends demo sessions.
-    """
-
-    def user_can_authenticate(self, user) -> bool:
-        if not settings.DEBUG and is_demo_account(user):
-            return False
-        return super().user_can_authenticate(user)
 
 
 # --- Loading ------------------------------------------------------------------------------------

@@ -21,6 +21,12 @@ def make_user(django_user_model, username: str, *roles: str, **extra):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 costs ~0.2 s a user by design; tests need no protection against cracking."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_public_pages():
     """Tests roll the database back, not the public page memo: start each test without it."""
     from django.core.cache import cache

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory, override_settings
 
 from schedules import demo
+from schedules.auth import StaffBackend
 from schedules.models import (
     ContactPerson,
     Duty,
@@ -27,7 +28,7 @@ from schedules.models import (
 from schedules.workdays import library_confirmed_years
 
 PROVISIONAL_YEAR = max(library_confirmed_years()) + 1
-GUARDED_BACKENDS = ["axes.backends.AxesStandaloneBackend", "schedules.demo.DemoAccountGuard"]
+GUARDED_BACKENDS = ["axes.backends.AxesStandaloneBackend", "schedules.auth.StaffBackend"]
 
 
 def run(*args) -> str:
@@ -406,7 +407,7 @@ def test_demo_account_cannot_sign_in_when_debug_is_off(demo_with_accounts):
 def test_demo_account_session_ends_when_debug_is_off(demo_with_accounts):
     user = get_user_model().objects.get(username="admin")
 
-    assert demo.DemoAccountGuard().get_user(user.pk) is None
+    assert StaffBackend().get_user(user.pk) is None
 
 
 @override_settings(AUTHENTICATION_BACKENDS=GUARDED_BACKENDS, DEBUG=False)

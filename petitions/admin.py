@@ -1,0 +1,149 @@
+"""Django admin for cases (read-mostly), referral reasons, and the two append-only logs.
+
+Encrypted petitioner data is never shown raw here: only masked, like everywhere else.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from petitions.identity import mask_id_number, mask_phone, mask_text
+from petitions.models import AccessLog, Attachment, Case, CaseLog, ReferralReason
+
+
+@admin.register(ReferralReason)
+class ReferralReasonAdmin(admin.ModelAdmin):
+    """The standard reasons and notice texts administrators keep."""
+
+    list_display = ["title", "destination", "active"]
+    list_filter = ["destination", "active"]
+    search_fields = ["title", "notice_text"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A reason used by a case stays (PROTECT); retire it with "active" instead.
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are written by the workflow only."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    fields = ["original_name", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CaseLogInline(admin.TabularInline):
+    model = CaseLog
+    fields = ["at", "action", "from_state", "to_state", "by", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    """Cases change through the workflow (the case pages), not here."""
+
+    list_display = ["number", "title", "state", "received_at", "unit", "leader", "due_date"]
+    list_filter = ["state", "category", "classification", "channel", "district"]
+    search_fields = ["number", "title"]
+    date_hierarchy = "received_at"
+    list_select_related = ["unit", "leader"]
+    inlines = [AttachmentInline, CaseLogInline]
+    fields = [
+        "number",
+        "state",
+        "channel",
+        "received_at",
+        "petitioner_name",
+        "masked_phone",
+        "masked_id_number",
+        "masked_address",
+        "people_count",
+        "representatives",
+        "is_group",
+        "district",
+        "location",
+        "title",
+        "content",
+        "category",
+        "classification",
+        "skipped_level",
+        "in_litigation",
+        "referral_reason",
+        "referral_note",
+        "duty",
+        "leader",
+        "repeat_of",
+        "is_repeat",
+        "unit",
+        "instructions",
+        "identity_released",
+        "acceptance_due",
+        "accepted_at",
+        "due_date",
+        "extension_state",
+        "extension_days",
+        "extension_reason",
+        "answer",
+        "answered_at",
+        "review_level",
+        "review_request_due",
+        "satisfaction",
+        "closed_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Case) -> str:
+        return mask_phone(obj.petitioner_phone)
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id_number(self, obj: Case) -> str:
+        return mask_id_number(obj.petitioner_id_number)
+
+    @admin.display(description=_("petitioner's address"))
+    def masked_address(self, obj: Case) -> str:
+        return mask_text(obj.petitioner_address)
+
+
+@admin.register(CaseLog)
+class CaseLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "case", "action", "from_state", "to_state", "by"]
+    list_filter = ["action"]
+    search_fields = ["case__number", "comment"]
+    list_select_related = ["case", "by"]
+    date_hierarchy = "at"
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "case", "detail", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["case__number", "user__username", "detail"]
+    list_select_related = ["case", "user"]
+    date_hierarchy = "at"

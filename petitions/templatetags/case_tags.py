@@ -1,0 +1,34 @@
+"""Template helpers for cases: the due date with days left, standing out when late."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import Case, State
+
+register = template.Library()
+
+DUE_WHAT = {
+    State.REGISTERED: _("acceptance notice"),
+    State.REVIEW: _("review answer"),
+    State.SECOND_REVIEW: _("second review answer"),
+}
+
+
+@register.inclusion_tag("petitions/_due.html")
+def due(case: Case, today: datetime.date | None = None, show_what: bool = False) -> dict:
+    """Due date, days left, and whether it is overdue or due within DUE_SOON_DAYS."""
+    left = case.days_left(today)
+    what = DUE_WHAT.get(case.state)
+    if what is None and case.review_level and case.state == State.ANSWER_DRAFTED:
+        what = DUE_WHAT[State.REVIEW if case.review_level == 1 else State.SECOND_REVIEW]
+    return {
+        "case": case,
+        "left": left,
+        "overdue_by": -left if left is not None and left < 0 else 0,
+        "status": case.due_status(today),
+        "what": (what or _("answer")) if show_what else "",
+    }
