@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext
 
 from petitions.crypto import encrypt
 from petitions.models import Case
-from petitions.register import SORTS, encode_cursor
+from petitions.paging import SORTS, encode_cursor
 from petitions.search import bigrams
 from schedules.models import District, Leader, Unit
 from schedules.roles import Role

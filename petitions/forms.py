@@ -1,7 +1,8 @@
 """Forms for intake and for each step of a case's handling.
 
 Forms check the input (field by field, with translated messages) and normalise it; the rules
-of what may happen to a case live in ``petitions/workflow.py``.
+of registering a case live in ``petitions/intake.py``, those of what may happen to it
+afterwards in ``petitions/workflow.py``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions.identity import normalize_phone, validate_id_number
+from petitions.intake import CASE_FIELDS
 from petitions.models import Case, Category, ReferralReason, Satisfaction
-from petitions.workflow import CASE_FIELDS
 from schedules.models import Duty, Unit
 
 # --- Attachments ------------------------------------------------------------------------------
@@ -314,7 +315,7 @@ class CaseForm(forms.ModelForm):
         return links
 
     def registration(self) -> dict:
-        """The arguments of ``workflow.register_case``."""
+        """The arguments of ``intake.register_case``."""
         data = self.cleaned_data
         return {
             **{name: data.get(name) for name in CASE_FIELDS},

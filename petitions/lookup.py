@@ -279,7 +279,9 @@ def rate(request: HttpRequest) -> HttpResponse:
         CaseLog.objects.create(
             case=locked,
             action=CaseLog.Action.FEEDBACK,
-            comment=f"{Satisfaction(value).label}\n{_('Rated by the petitioner online.')}",
+            comment="\n".join(
+                [str(Satisfaction(value).label), _("Rated by the petitioner online.")]
+            ),
         )
     messages.success(request, _("Thank you: your rating has been recorded."))
     return redirect("lookup:case")

@@ -1,6 +1,7 @@
 """Petition cases: what petitioners bring, and what happens to it until they have an answer.
 
-The workflow's rules (which transition, by whom, time limits) live in ``petitions/workflow.py``;
+The rules of registering a case (numbering, repeat detection) live in ``petitions/intake.py``,
+the workflow's rules (which transition, by whom, time limits) in ``petitions/workflow.py``;
 this module holds the records and the rules about one record.
 """
 
@@ -149,7 +150,7 @@ class CaseQuerySet(models.QuerySet):
 
 
 # The register sorts by due date with undated cases last, and pages through this expression's
-# index (petitions/register.py builds the same expression).
+# index (petitions/paging.py builds the same expression).
 NO_DUE_DATE = datetime.date(9999, 12, 31)
 DUE_KEY = Coalesce("due_date", models.Value(NO_DUE_DATE))
 
@@ -239,7 +240,7 @@ class Case(models.Model):
     instructions = models.TextField(_("instructions"), blank=True)
     identity_released = models.BooleanField(_("identity released to the unit"), default=False)
 
-    # Time limits: due dates are stored when each clock starts (workflow.py).
+    # Time limits: due dates are stored when each clock starts (intake.py, workflow.py).
     acceptance_due = models.DateField(_("acceptance notice due"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -288,7 +289,7 @@ class Case(models.Model):
             models.Index(fields=["unit", "-received_at", "-id"], name="case_unit_idx"),
             models.Index(fields=["due_date"], name="case_due_idx"),
             GinIndex(fields=["search_bigrams"], name="case_bigrams_gin"),
-            # Repeat detection: earlier cases at the same place (workflow.related_cases).
+            # Repeat detection: earlier cases at the same place (intake.related_cases).
             models.Index(fields=["district", "location"], name="case_place_idx"),
             # The register (petitions/register.py): each sort and common filter pages through
             # an index, so a page costs the same on the first page and 500,000 rows deep.

@@ -1,10 +1,15 @@
-"""The register (台账) of cases: filter, search, sort, page and export.
+"""The register (台账) of cases: the list view, its filter form, and the export view.
+
+This module holds what a request to the register needs: who may see it, the filter form
+(cached choices and HTML), the filtered queryset, the table's rows and the views ``case_list``
+and ``case_export``. The keyset paging and the sort orders are in ``petitions/paging.py``, the
+building of the export files in ``petitions/exports.py``: each has its own purpose and none
+imports this module.
 
 Built to stay fast with a million cases (``make bench``):
 
-* Keyset pagination: a page is "the next N rows after this position in the sort order", found
-  by one index seek, however deep in the list. A counting paginator would read every matching
-  row on every page; the register therefore shows "next" and "previous", never "page 7 of N".
+* Keyset pagination (``petitions.paging``): "next" and "previous", found by one index seek
+  however deep in the list, never "page 7 of N".
 * One query per page: the foreign keys shown are joined, the large columns (text, bigrams,
   encrypted data) are left out, and the unit and leader choices of the filter form come from
   the cache, so session + user + page stay within three queries.
@@ -13,16 +18,10 @@ Built to stay fast with a million cases (``make bench``):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import csv
 import datetime
 import hashlib
-import io
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from html import escape as quote
 from types import SimpleNamespace
 from typing import Any
@@ -36,39 +35,23 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    DateField,
-    DateTimeField,
-    Expression,
-    F,
-    IntegerField,
-    QuerySet,
-    Value,
-)
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from petitions.access import WITHHELD, client_ip, may_reveal, petitioner, sees_identity
-from petitions.models import (
-    DUE_KEY,
-    NO_DUE_DATE,
-    AccessLog,
-    Case,
-    Category,
-    Channel,
-    Classification,
-    State,
-)
+from petitions import exports
+from petitions.access import WITHHELD, may_reveal, sees_identity
+from petitions.models import Case, Category, Channel, Classification, State
+from petitions.paging import SORTS, fetch_page
 from petitions.search import search as search_cases
 from petitions.search import searchable_words
 from schedules.models import District, Leader, Unit
@@ -76,8 +59,6 @@ from schedules.permissions import STAFF_ROLES
 from schedules.roles import roles_of
 
 PAGE_SIZES = (20, 50, 100)
-# An export is a report, not a backup: past this many rows the user narrows the filter.
-EXPORT_LIMIT = 10_000
 CHOICES_CACHE_SECONDS = 300
 FORM_CACHE_SECONDS = 3600
 
@@ -187,62 +168,6 @@ def _with_all(choices) -> list[tuple[Any, str]]:
     return [("", gettext_lazy("All")), *choices]
 
 
-@dataclass(frozen=True)
-class Sort:
-    """One sort order of the register, and the keyset that pages through it."""
-
-    label: Any
-    keys: tuple[str, ...]  # "received_at", "id", "due_key", "year", "sequence"
-    descending: bool
-
-    def expressions(self) -> list[Expression]:
-        return [KEY_EXPRESSIONS[key]() for key in self.keys]
-
-    def ordering(self, reverse: bool = False) -> list[Any]:
-        descending = self.descending != reverse
-        return [e.desc() if descending else e.asc() for e in self.expressions()]
-
-    def values_of(self, case: Case) -> list[Any]:
-        return [KEY_VALUES[key](case) for key in self.keys]
-
-
-KEY_EXPRESSIONS = {
-    "received_at": lambda: F("received_at"),
-    "id": lambda: F("id"),
-    "due_key": lambda: DUE_KEY,  # the very expression of the model's index
-    "year": lambda: F("year"),
-    "sequence": lambda: F("sequence"),
-}
-KEY_VALUES = {
-    "received_at": lambda case: case.received_at,
-    "id": lambda case: case.pk,
-    "due_key": lambda case: case.due_date or NO_DUE_DATE,
-    "year": lambda case: case.year,
-    "sequence": lambda case: case.sequence,
-}
-KEY_FIELDS = {
-    "received_at": DateTimeField,
-    "id": BigIntegerField,
-    "due_key": DateField,
-    "year": IntegerField,
-    "sequence": IntegerField,
-}
-KEY_PARSERS = {
-    "received_at": datetime.datetime.fromisoformat,
-    "id": int,
-    "due_key": datetime.date.fromisoformat,
-    "year": int,
-    "sequence": int,
-}
-
-SORTS = {
-    "-received": Sort(gettext_lazy("Received, newest first"), ("received_at", "id"), True),
-    "received": Sort(gettext_lazy("Received, oldest first"), ("received_at", "id"), False),
-    "due": Sort(gettext_lazy("Due date, earliest first"), ("due_key", "id"), False),
-    "-due": Sort(gettext_lazy("Due date, latest first"), ("due_key", "id"), True),
-    "-number": Sort(gettext_lazy("Case number, highest first"), ("year", "sequence"), True),
-    "number": Sort(gettext_lazy("Case number, lowest first"), ("year", "sequence"), False),
-}
 DEFAULT_SORT = "-received"
 
 
@@ -343,9 +268,12 @@ class RegisterFilterForm(forms.Form):
                 Column("per_page", css_class="col-md-1"),
                 Column(
                     HTML(
-                        '{% load i18n %}<button type="submit" class="btn btn-primary mt-md-4">'
-                        '{% translate "Show" %}</button> <a class="btn btn-link mt-md-4" '
-                        'href="?">{% translate "Clear filters" %}</a>'
+                        format_html(
+                            '<button type="submit" class="btn btn-primary mt-md-4">{}</button> '
+                            '<a class="btn btn-link mt-md-4" href="?">{}</a>',
+                            _("Show"),
+                            _("Clear filters"),
+                        )
                     ),
                     css_class="col-md-2",
                 ),
@@ -369,126 +297,6 @@ class RegisterFilterForm(forms.Form):
             self.add_error("received_to", _("The end of the period is before its start."))
             data.pop("received_to", None)
         return data
-
-
-# --------------------------------------------------------------------------- keyset paging
-
-
-class RowCompare(Expression):
-    """``(a, b) < (x, y)``: a row comparison PostgreSQL answers with one index seek.
-
-    Written out because ``a < x OR (a = x AND b < y)`` is not used as an index condition.
-    """
-
-    conditional = True
-
-    def __init__(self, lhs: list[Expression], operator: str, rhs: list[Value]) -> None:
-        if operator not in ("<", ">"):
-            raise ValueError(operator)
-        super().__init__(output_field=BooleanField())
-        self.lhs, self.operator, self.rhs = list(lhs), operator, list(rhs)
-
-    def get_source_expressions(self) -> list[Expression]:
-        return [*self.lhs, *self.rhs]
-
-    def set_source_expressions(self, exprs: list[Expression]) -> None:
-        self.lhs, self.rhs = list(exprs[: len(self.lhs)]), list(exprs[len(self.lhs) :])
-
-    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
-        sides, params = [], []
-        for side in (self.lhs, self.rhs):
-            parts = []
-            for expression in side:
-                sql, expression_params = compiler.compile(expression)
-                parts.append(sql)
-                params.extend(expression_params)
-            sides.append(f"({', '.join(parts)})")
-        return f"{sides[0]} {self.operator} {sides[1]}", params
-
-
-def encode_cursor(sort_key: str, values: list[Any]) -> str:
-    """A position in the list, for the URL: the sort and the sort key of one row."""
-    plain = [v.isoformat() if isinstance(v, datetime.date) else v for v in values]
-    raw = json.dumps([sort_key, *plain], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(sort_key: str, token: str) -> list[Any] | None:
-    """The position in ``token``, or ``None`` if it is malformed or for another sort order."""
-    if not token or len(token) > 200:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        data = json.loads(raw)
-        if not isinstance(data, list) or data[0] != sort_key:
-            return None
-        keys = SORTS[sort_key].keys
-        if len(data) != len(keys) + 1:
-            return None
-        values = [KEY_PARSERS[key](value) for key, value in zip(keys, data[1:], strict=True)]
-    except (ValueError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
-        return None
-    if any(isinstance(v, datetime.datetime) and timezone.is_naive(v) for v in values):
-        return None
-    return values
-
-
-@dataclass
-class Page:
-    rows: list[Any]
-    next_cursor: str | None
-    previous_cursor: str | None
-
-
-def fetch_page(
-    queryset: QuerySet,
-    sort_key: str,
-    size: int,
-    after: str = "",
-    before: str = "",
-    wrap: Callable[[Any], Any] | None = None,
-) -> Page:
-    """One page of ``queryset`` in the given sort, after or before a cursor: one query.
-
-    ``wrap`` turns each fetched row (e.g. a ``values()`` dict) into what the page shows.
-    """
-    sort = SORTS[sort_key]
-    keys = sort.expressions()
-
-    def position(values: list[Any], later: bool) -> RowCompare:
-        operator = "<" if sort.descending == later else ">"
-        rhs = [
-            Value(value, output_field=KEY_FIELDS[key]())
-            for key, value in zip(sort.keys, values, strict=True)
-        ]
-        return RowCompare(keys, operator, rhs)
-
-    before_values = decode_cursor(sort_key, before)
-    if before_values is not None:
-        queryset = queryset.filter(position(before_values, later=False))
-        rows = list(queryset.order_by(*sort.ordering(reverse=True))[: size + 1])
-        more_before = len(rows) > size
-        rows = rows[:size][::-1]
-        more_after = True
-    else:
-        after_values = decode_cursor(sort_key, after)
-        if after_values is not None:
-            queryset = queryset.filter(position(after_values, later=True))
-        rows = list(queryset.order_by(*sort.ordering())[: size + 1])
-        more_after = len(rows) > size
-        rows = rows[:size]
-        more_before = after_values is not None
-    if wrap is not None:
-        rows = [wrap(row) for row in rows]
-    return Page(
-        rows=rows,
-        next_cursor=encode_cursor(sort_key, sort.values_of(rows[-1]))
-        if rows and more_after
-        else None,
-        previous_cursor=encode_cursor(sort_key, sort.values_of(rows[0]))
-        if rows and more_before
-        else None,
-    )
 
 
 # --------------------------------------------------------------------------- the list
@@ -666,173 +474,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --------------------------------------------------------------------------- exports
-
-
-def _safe(value: Any) -> Any:
-    """Keep spreadsheet programs from running a cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """Local time without tzinfo: spreadsheets cannot store time zones."""
-    if moment is None:
-        return None
-    return timezone.localtime(moment).replace(tzinfo=None)
-
-
-def export_columns() -> list[str]:
-    return [
-        _("Case number"),
-        _("Received at"),
-        _("Channel"),
-        _("Petitioner"),
-        _("Phone"),
-        _("Resident ID number"),
-        _("Petitioner's address"),
-        _("Number of people"),
-        _("Group petition"),
-        _("District or county"),
-        _("Where the problem is"),
-        _("Title"),
-        _("Category"),
-        _("Classification"),
-        _("State"),
-        _("Handling unit"),
-        _("Receiving leader"),
-        _("Accepted at"),
-        _("Due date"),
-        _("Days left"),
-        _("Answered at"),
-        _("Petitioner's feedback"),
-        _("Repeat petition"),
-    ]
-
-
-def export_row(case: Case, user, unmasked: bool, today: datetime.date) -> list[Any]:
-    """One case as spreadsheet cells, its petitioner shown as the user may see them."""
-    who = petitioner(user, case, unmasked=unmasked)
-    yes, no = _("yes"), _("no")
-    row = [
-        case.number,
-        _local(case.received_at),
-        case.get_channel_display(),
-        who.name,
-        "" if who.withheld else who.phone,
-        "" if who.withheld else who.id_number,
-        "" if who.withheld else who.address,
-        case.people_count,
-        yes if case.is_group else no,
-        case.get_district_display(),
-        case.location,
-        case.title,
-        case.get_category_display(),
-        case.get_classification_display(),
-        case.get_state_display(),
-        case.unit.name if case.unit else "",
-        case.leader.name if case.leader else "",
-        _local(case.accepted_at),
-        case.due_date,
-        case.days_left(today),
-        _local(case.answered_at),
-        case.get_satisfaction_display() if case.satisfaction else "",
-        yes if case.is_repeat else no,
-    ]
-    return [_safe(cell) for cell in row]
-
-
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [
-                cell.strftime("%Y-%m-%d %H:%M") if isinstance(cell, datetime.datetime) else cell
-                for cell in row
-            ]
-        )
-    # The byte-order mark makes Excel read the file as UTF-8 (Chinese text otherwise garbles).
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Register"))
-    bold = Font(bold=True)
-    heading = []
-    for title in header:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-EXPORT_FORMATS = {
-    "xlsx": (_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": (_csv, "text/csv; charset=utf-8"),
-}
+# --------------------------------------------------------------------------- the export
 
 
 @never_cache
 def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered register as .xlsx or CSV; unmasked exports are written to the access log."""
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in exports.EXPORT_FORMATS:
         raise Http404
     register_roles(request.user)
     _form, data = read_filters(request)
     sort = SORTS[data["sort"]]
-    cases = list(
-        filtered_cases(request.user, data)
-        .select_related("unit", "leader")
-        .defer("content", "search_bigrams", "answer", "instructions", "query_code")
-        .order_by(*sort.ordering())[: EXPORT_LIMIT + 1]
-    )
-    if len(cases) > EXPORT_LIMIT:
+    cases = exports.exported_cases(filtered_cases(request.user, data), sort.ordering())
+    if cases is None:
         messages.error(
             request,
             _("More than %(limit)d cases match: narrow the filter to export them.")
-            % {"limit": EXPORT_LIMIT},
+            % {"limit": exports.EXPORT_LIMIT},
         )
         return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
-    today = timezone.localdate()
-    # The office and administrators get unmasked values: each exported case is logged.
-    unmasked = may_reveal(request.user)
-    rows = [export_row(case, request.user, unmasked, today) for case in cases]
-    if unmasked and cases:
-        detail = f"{fmt} {request.GET.urlencode()}"[:200]
-        address = client_ip(request)
-        AccessLog.objects.bulk_create(
-            AccessLog(
-                user=request.user,
-                case=case,
-                action=AccessLog.Action.EXPORT,
-                detail=detail,
-                ip_address=address,
-            )
-            for case in cases
-        )
-    build, content_type = EXPORT_FORMATS[fmt]
-    response = HttpResponse(build(export_columns(), rows), content_type=content_type)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
-    return response
+    return exports.export_response(request, cases, fmt)

@@ -1,4 +1,5 @@
-"""Case intake and handling pages: parse the input, call one workflow function, redirect.
+"""Case intake and handling pages: parse the input, call one intake or workflow function,
+redirect.
 
 Every view finds its case through ``Case.objects.visible_to(user)``: a case outside it is a
 404, whatever the URL. The workflow refuses what the user may not do, with the reason.
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from petitions import access, workflow
+from petitions import access, intake, workflow
 from petitions.forms import (
     AcceptForm,
     AnswerForm,
@@ -91,7 +92,7 @@ def case_new(request):
         form = CaseForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                result = workflow.register_case(by=request.user, **form.registration())
+                result = intake.register_case(by=request.user, **form.registration())
             except ValidationError as error:
                 _form_errors(form, error)
             else:
@@ -294,9 +295,8 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
             }
         )
     visible = Case.objects.visible_to(user)
-    related = visible.filter(pk__in=workflow.related_cases(case).values("pk")).select_related(
-        "unit"
-    )[:20]
+    related_pks = intake.related_cases(case).values("pk")
+    related = visible.filter(pk__in=related_pks).select_related("unit")[:20]
     office = access.may_reveal(user)
     context = {
         "case": case,

@@ -1,5 +1,14 @@
 """The case workflow: which transition, from which state, by whom, and the legal time limits.
 
+This module holds what happens to a case once it is registered: the transitions table
+(``TRANSITIONS``), the verbs that change a case's state (acceptance, assignment, handling, the
+answer, feedback, closing, reviews), the extension of the time limit, the release of the
+petitioner's identity to the unit, the leader's supervision and the daily due-date reminders
+(``send_due_reminders``, which the ``sendreminders`` command looks up here). Registering a case,
+its number and query code, and repeat detection are intake: ``petitions/intake.py``, which
+builds on the helpers here (``write_log``, ``record_acceptance``, ``record_refusal``...) and is
+never imported by this module.
+
 Every verb here checks the actor's role and the case's state against ``TRANSITIONS``, locks
 the row and compares the form's ``version`` (a stale second save is refused), changes the
 case in one transaction with a ``CaseLog`` entry (who, when, comment) and a reason in the
@@ -17,43 +26,35 @@ REVIEW_REQUEST_DAYS of the answer and is answered within REVIEW_HANDLING_DAYS; a
 from __future__ import annotations
 
 import datetime
-import secrets
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import PurePath
+from dataclasses import dataclass
 
 import pghistory
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from petitions.crypto import lookup_hash
 from petitions.models import (
-    Attachment,
     Case,
-    CaseCounter,
     CaseLog,
     Category,
-    Channel,
     Classification,
     ExtensionState,
     ReferralReason,
     Satisfaction,
     State,
 )
-from schedules.models import Duty, Unit
+from schedules.models import Unit
 from schedules.roles import Role, roles_of
 
 # --- Who acts, relative to one case ----------------------------------------------------------
@@ -108,7 +109,6 @@ S = State
 HANDLING = frozenset({S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.ANSWER_DRAFTED})
 REVIEWING = frozenset({S.REVIEW, S.SECOND_REVIEW})
 OPEN = frozenset({S.REGISTERED, *HANDLING, S.ANSWERED, *REVIEWING})
-UNRESOLVED = OPEN  # plus closed cases whose petitioner was not satisfied (see repeat rules)
 
 
 @dataclass(frozen=True)
@@ -286,7 +286,10 @@ def _changing(case: Case, user, action: str, version: int | None) -> Iterator[Ca
         yield locked
 
 
-def _log(case: Case, by, action: str, comment: str = "", from_state="", to_state="") -> CaseLog:
+def write_log(
+    case: Case, by, action: str, comment: str = "", from_state="", to_state=""
+) -> CaseLog:
+    """One entry of the case's log (also written by intake when a case is registered)."""
     return CaseLog.objects.create(
         case=case,
         action=action,
@@ -305,9 +308,9 @@ def _save(case: Case, by, *, to_state: str | None = None, comment: str = "", act
     case.version += 1
     case.save()
     if to_state is not None:
-        _log(case, by, action or CaseLog.Action.TRANSITION, comment, before, to_state)
+        write_log(case, by, action or CaseLog.Action.TRANSITION, comment, before, to_state)
     elif action is not None:
-        _log(case, by, action, comment)
+        write_log(case, by, action, comment)
 
 
 def _required(value: str, field_name: str, message: str) -> str:
@@ -317,12 +320,9 @@ def _required(value: str, field_name: str, message: str) -> str:
     return value
 
 
-def _days_after(start: datetime.date, days: int) -> datetime.date:
+def days_after(start: datetime.date, days: int) -> datetime.date:
+    """``days`` calendar days after ``start``: a due date (intake's acceptance notice too)."""
     return start + datetime.timedelta(days=days)
-
-
-def _local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date()
 
 
 # --- Mail -------------------------------------------------------------------------------------
@@ -355,295 +355,24 @@ def _administrator_addresses() -> list[str]:
     return sorted({u.email for u in admins if u.email})
 
 
-# --- Intake -----------------------------------------------------------------------------------
-
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out by phone
-QUERY_CODE_LENGTH = 8
-DUTY_CHANNELS = {Channel.RECEPTION_DAY: Duty.Kind.RECEPTION, Channel.VISIT_DAY: Duty.Kind.VISIT}
-
-
-def new_query_code() -> str:
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
-
-
-def case_number(year: int, sequence: int) -> str:
-    """朝环信〔2025〕0007: prefix, year of receipt, sequence within the year."""
-    return f"{settings.CASE_NUMBER_PREFIX}〔{year}〕{sequence:04d}"
-
-
-def next_number(year: int) -> tuple[int, str]:
-    """Take the next sequence of ``year`` (call inside a transaction: the counter is locked)."""
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, case_number(year, counter.last)
-
-
-def needs_referral(category: str, in_litigation: bool, skipped_level: bool) -> bool:
-    """Outside the four categories, in litigation, or skipping a level: not taken up here."""
-    return category == Category.NOT_ACCEPTED or in_litigation or skipped_level
-
-
-def duty_on(channel: str, day: datetime.date) -> Duty | None:
-    """The published duty of the channel's kind on that day (reception or visit day)."""
-    kind = DUTY_CHANNELS.get(channel)
-    if kind is None:
-        return None
-    return Duty.objects.published().filter(kind=kind, date=day).select_related("leader").first()
-
-
-def resolve_duty(channel: str, received_at: datetime.datetime, chosen: Duty | None) -> Duty | None:
-    """The duty a case links to: the clerk's choice, else the one on the day of receipt."""
-    if channel not in DUTY_CHANNELS:
-        if chosen is not None:
-            raise ValidationError(
-                {
-                    "duty": _(
-                        "A duty day applies only to cases taken on a leader's reception or "
-                        "visit day; choose that channel or leave the duty empty."
-                    )
-                },
-                code="duty_channel",
-            )
-        return None
-    if chosen is not None:
-        return chosen
-    day = _local_day(received_at)
-    duty = duty_on(channel, day)
-    if duty is None:
-        raise ValidationError(
-            {
-                "duty": _(
-                    "There is no published %(kind)s on %(date)s. Choose the duty day the case "
-                    "was taken on, or another channel."
-                )
-                % {
-                    "kind": Duty.Kind(DUTY_CHANNELS[channel]).label,
-                    "date": day.isoformat(),
-                }
-            },
-            code="no_duty",
-        )
-    return duty
-
-
-@dataclass
-class Registration:
-    """What registering gave: the case, whether it is new, and what the clerk should know."""
-
-    case: Case
-    created: bool
-    warnings: list[str] = field(default_factory=list)
-
-
-CASE_FIELDS = (
-    "channel",
-    "received_at",
-    "petitioner_name",
-    "petitioner_phone",
-    "petitioner_id_number",
-    "petitioner_address",
-    "people_count",
-    "representatives",
-    "district",
-    "location",
-    "title",
-    "content",
-    "category",
-    "classification",
-    "skipped_level",
-    "in_litigation",
-    "referral_reason",
-    "referral_note",
-)
-
-
-def register_case(
-    *,
-    by,
-    submission_token: uuid.UUID,
-    duty: Duty | None = None,
-    attachments: Sequence[UploadedFile] = (),
-    accept_now: bool = False,
-    **fields,
-) -> Registration:
-    """Record a petition with its number and query code; the same form sent twice gives one case.
-
-    ``fields`` are the case's own fields, already validated and normalized (ID number, E.164
-    phone). A matter that is not taken up is recorded as not accepted with its referral reason
-    at once (the notice is given on the spot); ``accept_now`` accepts any other at once.
-    """
-    if not is_office(by):
-        raise ValidationError(_("Only the petition office registers cases."), code="role")
-    unknown = set(fields) - set(CASE_FIELDS)
-    if unknown:
-        raise TypeError(f"register_case() got unexpected fields: {sorted(unknown)}")
-    refer = needs_referral(
-        fields["category"], fields.get("in_litigation", False), fields.get("skipped_level", False)
-    )
-    if refer and not fields.get("referral_reason"):
-        raise ValidationError(
-            {
-                "referral_reason": _(
-                    "A matter outside the four categories, in litigation or skipping a level "
-                    "needs a referral reason: it tells the petitioner where to go."
-                )
-            },
-            code="referral_required",
-        )
-    if not refer:
-        # A reason picked by mistake for a matter that is taken up would print a wrong notice.
-        fields = {**fields, "referral_reason": None, "referral_note": ""}
-    duty = resolve_duty(fields["channel"], fields["received_at"], duty)
-
-    existing = Case.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return Registration(existing, created=False)
-    try:
-        with transaction.atomic(), pghistory.context(reason="register"):
-            case = _create_case(by, submission_token, duty, fields)
-            for upload in attachments:
-                _store_attachment(case, upload, by)
-            warnings = _mark_repeat(case)
-            _log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
-            if refer:
-                _refuse(case, by, fields["referral_reason"], fields.get("referral_note", ""))
-            elif accept_now:
-                _accept(case, by, _("Accepted on the spot."))
-    except _AlreadyRegistered as duplicate:
-        return Registration(duplicate.case, created=False)
-    except IntegrityError:
-        # The same form sent twice at the same moment: the other request made the case.
-        existing = Case.objects.filter(submission_token=submission_token).first()
-        if existing is None:
-            raise
-        return Registration(existing, created=False)
-    return Registration(case, created=True, warnings=warnings)
-
-
-class _AlreadyRegistered(Exception):
-    """Rolls the transaction back (and with it the number taken) for a duplicate form."""
-
-    def __init__(self, case: Case):
-        super().__init__(case.number)
-        self.case = case
-
-
-def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
-    received_at = fields["received_at"]
-    year = _local_day(received_at).year
-    sequence, number = next_number(year)
-    # The counter lock serialises registrations: a request with the same token that was
-    # running alongside has committed by now, and its case is visible.
-    existing = Case.objects.filter(submission_token=token).first()
-    if existing is not None:
-        raise _AlreadyRegistered(existing)
-    acceptance_due = _days_after(_local_day(received_at), settings.ACCEPTANCE_DAYS)
-    people = fields.get("people_count") or 1
-    phone = fields.get("petitioner_phone", "")
-    id_number = fields.get("petitioner_id_number", "")
-    return Case.objects.create(
-        **fields,
-        number=number,
-        year=year,
-        sequence=sequence,
-        query_code=new_query_code(),
-        submission_token=token,
-        petitioner_phone_hash=lookup_hash(phone),
-        petitioner_id_hash=lookup_hash(id_number),
-        is_group=people >= settings.GROUP_PETITION_SIZE,
-        duty=duty,
-        leader=duty.leader if duty else None,
-        acceptance_due=acceptance_due,
-        # The running clock: until the acceptance notice, it is the notice that is due.
-        due_date=acceptance_due,
-        created_by=by if getattr(by, "pk", None) else None,
-    )
-
-
-def _store_attachment(case: Case, upload: UploadedFile, by) -> Attachment:
-    """Keep the file under a random name: the petitioner's file name stays in the database."""
-    original = PurePath(upload.name or "file").name[:200]
-    upload.name = uuid.uuid4().hex + PurePath(original).suffix.lower()
-    return Attachment.objects.create(
-        case=case,
-        file=upload,
-        original_name=original,
-        content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0,
-        uploaded_by=by if getattr(by, "pk", None) else None,
-    )
-
-
-# --- Repeat petitions (重复访) -----------------------------------------------------------------
-
-
-def _unresolved() -> Q:
-    return Q(state__in=UNRESOLVED) | Q(state=State.CLOSED, satisfaction=Satisfaction.NOT_SATISFIED)
-
-
-def _same_petitioner(case: Case) -> Q:
-    match = Q(pk__in=[])
-    if case.petitioner_id_hash:
-        match |= Q(petitioner_id_hash=case.petitioner_id_hash)
-    if case.petitioner_phone_hash:
-        match |= Q(petitioner_phone_hash=case.petitioner_phone_hash)
-    return match
-
-
-def _same_place(case: Case) -> Q:
-    """Same district and address, and the same category (a repeat may be filed as category 2)."""
-    place = Q(district=case.district, location=case.location.strip())
-    if case.category == Category.UNRESOLVED:
-        return place
-    return place & Q(category=case.category)
-
-
-def related_cases(case: Case) -> QuerySet[Case]:
-    """Earlier cases of the same petitioner, or at the same place in the same category."""
-    return (
-        Case.objects.filter(_same_petitioner(case) | _same_place(case))
-        .exclude(pk=case.pk)
-        .filter(received_at__lte=case.received_at)
-        .order_by("-received_at", "-id")
-    )
-
-
-def repeat_candidate(case: Case) -> Case | None:
-    """The earlier unresolved case this one repeats: the same petitioner's, else the place's."""
-    earlier = related_cases(case).filter(_unresolved())
-    return (
-        earlier.filter(_same_petitioner(case)).first() or earlier.filter(_same_place(case)).first()
-    )
-
-
-def _mark_repeat(case: Case) -> list[str]:
-    earlier = repeat_candidate(case)
-    if earlier is None:
-        return []
-    case.repeat_of = earlier
-    case.is_repeat = True
-    case.save(update_fields=["repeat_of", "is_repeat"])
-    warnings = [
-        _("This petition repeats the unresolved case %(number)s: it is marked a repeat petition.")
-        % {"number": earlier.number}
-    ]
-    if case.category not in (Category.UNRESOLVED, Category.NOT_ACCEPTED):
-        warnings.append(
-            _(
-                "A repeat of an unresolved case usually belongs to category 2 (“%(label)s”), "
-                "not the category chosen; it can still be changed when the case is accepted."
-            )
-            % {"label": Category.UNRESOLVED.label}
-        )
-    return warnings
-
-
 # --- Acceptance -------------------------------------------------------------------------------
 
 
-def _accept(case: Case, by, comment: str) -> None:
-    """Start the handling clock: HANDLING_DAYS from the day of acceptance."""
+def needs_referral(category: str, in_litigation: bool, skipped_level: bool) -> bool:
+    """Outside the four categories, in litigation, or skipping a level: not taken up here.
+
+    Asked when a case is accepted, and by intake when it is registered (then it is recorded
+    as not accepted at once, with its referral reason).
+    """
+    return category == Category.NOT_ACCEPTED or in_litigation or skipped_level
+
+
+def record_acceptance(case: Case, by, comment: str) -> None:
+    """Start the handling clock: HANDLING_DAYS from the day of acceptance.
+
+    No role or state check: the caller has made it (``accept_case``) or has just registered
+    the case in the same transaction (``intake.register_case`` with ``accept_now``).
+    """
     if needs_referral(case.category, case.in_litigation, case.skipped_level):
         raise ValidationError(
             {
@@ -656,11 +385,12 @@ def _accept(case: Case, by, comment: str) -> None:
         )
     now = timezone.now()
     case.accepted_at = now
-    case.due_date = _days_after(timezone.localdate(), settings.HANDLING_DAYS)
+    case.due_date = days_after(timezone.localdate(), settings.HANDLING_DAYS)
     _save(case, by, to_state=State.ACCEPTED, comment=comment)
 
 
-def _refuse(case: Case, by, reason: ReferralReason, note: str) -> None:
+def record_refusal(case: Case, by, reason: ReferralReason, note: str) -> None:
+    """Record the matter as not accepted, with its referral (no checks, as above)."""
     case.referral_reason = reason
     case.referral_note = note
     case.due_date = None
@@ -674,7 +404,7 @@ def accept_case(
     with _changing(case, by, "accept", version) as locked:
         if category:
             locked.category = category
-        _accept(locked, by, comment)
+        record_acceptance(locked, by, comment)
     return locked
 
 
@@ -693,7 +423,7 @@ def refuse_case(
             code="required",
         )
     with _changing(case, by, "refuse", version) as locked:
-        _refuse(locked, by, referral_reason, referral_note)
+        record_refusal(locked, by, referral_reason, referral_note)
     return locked
 
 
@@ -739,7 +469,7 @@ def add_progress_note(case: Case, *, by, comment: str) -> CaseLog:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         check(locked, by, "note")
-        return _log(locked, by, CaseLog.Action.NOTE, comment)
+        return write_log(locked, by, CaseLog.Action.NOTE, comment)
 
 
 def draft_answer(case: Case, *, by, answer: str, version: int | None = None) -> Case:
@@ -773,7 +503,7 @@ def approve_answer(
         locked.answered_at = timezone.now()
         today = timezone.localdate()
         locked.review_request_due = (
-            None if locked.review_level >= 2 else _days_after(today, settings.REVIEW_REQUEST_DAYS)
+            None if locked.review_level >= 2 else days_after(today, settings.REVIEW_REQUEST_DAYS)
         )
         locked.due_date = None
         _save(locked, by, to_state=State.ANSWERED, comment=locked.answer)
@@ -822,7 +552,7 @@ def _reopen(case: Case, by, action: str, comment: str, version: int | None) -> C
     comment = _required(comment, "comment", _("Write the petitioner's reasons for the request."))
     with _changing(case, by, action, version) as locked:
         locked.review_level += 1
-        locked.due_date = _days_after(timezone.localdate(), settings.REVIEW_HANDLING_DAYS)
+        locked.due_date = days_after(timezone.localdate(), settings.REVIEW_HANDLING_DAYS)
         locked.review_request_due = None
         locked.satisfaction = ""
         locked.closed_at = None
@@ -887,7 +617,7 @@ def approve_extension(case: Case, *, by, comment: str = "", version: int | None 
     with _changing(case, by, "approve_extension", version) as locked:
         locked.extension_state = ExtensionState.APPROVED
         if locked.due_date:
-            locked.due_date = _days_after(locked.due_date, locked.extension_days)
+            locked.due_date = days_after(locked.due_date, locked.extension_days)
         text = _("Extension of %(days)d days approved; due %(due)s.") % {
             "days": locked.extension_days,
             "due": locked.due_date.isoformat() if locked.due_date else "-",
@@ -935,7 +665,7 @@ def add_supervision(case: Case, *, by, comment: str) -> CaseLog:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         check(locked, by, "supervise")
-        entry = _log(locked, by, CaseLog.Action.SUPERVISION, comment)
+        entry = write_log(locked, by, CaseLog.Action.SUPERVISION, comment)
         _mail_after_commit(
             _("Supervision instruction: %(case)s") % {"case": _case_line(locked)},
             comment,

@@ -1,5 +1,6 @@
-"""Helpers for the workflow, intake and permission tests: register a case through the workflow
-and walk it to a given state, as the office, the unit and the administrator would."""
+"""Helpers for the workflow, intake and permission tests: register a case through intake and
+walk it through the workflow to a given state, as the office, the unit and the administrator
+would."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from petitions import workflow
+from petitions import intake, workflow
 from petitions.models import Case, Category, Channel, Classification, ReferralReason, State
 from schedules.models import District, Duty, Leader, Unit
 
@@ -39,12 +40,12 @@ DEFAULTS: dict[str, Any] = {
 
 
 def register(by, *, duty: Duty | None = None, **overrides: Any) -> Case:
-    """A case registered by ``by`` through the workflow (number, code, hashes, repeat check)."""
+    """A case registered by ``by`` through intake (number, code, hashes, repeat check)."""
     fields = {**DEFAULTS, "received_at": timezone.now(), **overrides}
     token = fields.pop("submission_token", None) or uuid.uuid4()
     attachments = fields.pop("attachments", ())
     accept_now = fields.pop("accept_now", False)
-    result = workflow.register_case(
+    result = intake.register_case(
         by=by,
         submission_token=token,
         duty=duty,

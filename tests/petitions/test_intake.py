@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import workflow
+from petitions import intake, workflow
 from petitions.crypto import lookup_hash
 from petitions.identity import id_check_character
 from petitions.models import Attachment, Case, Category, ReferralReason, Satisfaction, State
@@ -407,7 +407,7 @@ def test_a_resolved_earlier_case_is_listed_but_not_repeated(desk, clerk, unit_ha
     desk.post(NEW, form_data())
     case = Case.objects.exclude(pk=earlier.pk).get()
     assert not case.is_repeat
-    assert earlier in workflow.related_cases(case)
+    assert earlier in intake.related_cases(case)
 
 
 def test_an_earlier_case_closed_unsatisfied_is_repeated(desk, clerk, unit_handler, earlier):

@@ -1,5 +1,6 @@
 """The case workflow (petitions/workflow.py): who may take which step from which state, the
-legal time limits, numbering, the log, mail and reminders."""
+legal time limits, the log, mail and reminders; and the numbering and query codes of intake
+(petitions/intake.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from petitions import workflow
+from petitions import intake, workflow
 from petitions.models import Case, CaseCounter, CaseLog, ExtensionState, State
 from schedules.roles import Role
 from tests.conftest import make_user
@@ -323,7 +324,7 @@ def test_the_same_form_twice_makes_one_case(clerk):
 
 
 def test_the_query_code_has_no_ambiguous_characters(clerk):
-    codes = [workflow.new_query_code() for _ in range(200)]
+    codes = [intake.new_query_code() for _ in range(200)]
     assert all(len(code) == 8 for code in codes)
     assert not set("".join(codes)) & set("01OI")
 

@@ -1,0 +1,197 @@
+"""Exports of the register (台账): the filtered list as an .xlsx workbook or a CSV file.
+
+What goes into a file: the columns, each case as cells (its petitioner shown as the user may see
+them, every text cell kept from running as a formula, times local), the two file formats, the
+size limit, and the access log of an unmasked export (each exported case is logged for the
+office and administrators, who get the petitioner's data in clear).
+
+Apart from ``petitions/register.py`` because building files is its own purpose: the
+``case_export`` view there reads the filters, refuses an oversized export with a message, and
+hands the cases to ``export_response`` here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from petitions.access import client_ip, may_reveal, petitioner
+from petitions.models import AccessLog, Case
+
+# An export is a report, not a backup: past this many rows the user narrows the filter.
+EXPORT_LIMIT = 10_000
+
+# --------------------------------------------------------------------------- cells and columns
+
+
+def _safe(value: Any) -> Any:
+    """Keep spreadsheet programs from running a cell as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """Local time without tzinfo: spreadsheets cannot store time zones."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+def export_columns() -> list[str]:
+    return [
+        _("Case number"),
+        _("Received at"),
+        _("Channel"),
+        _("Petitioner"),
+        _("Phone"),
+        _("Resident ID number"),
+        _("Petitioner's address"),
+        _("Number of people"),
+        _("Group petition"),
+        _("District or county"),
+        _("Where the problem is"),
+        _("Title"),
+        _("Category"),
+        _("Classification"),
+        _("State"),
+        _("Handling unit"),
+        _("Receiving leader"),
+        _("Accepted at"),
+        _("Due date"),
+        _("Days left"),
+        _("Answered at"),
+        _("Petitioner's feedback"),
+        _("Repeat petition"),
+    ]
+
+
+def export_row(case: Case, user, unmasked: bool, today: datetime.date) -> list[Any]:
+    """One case as spreadsheet cells, its petitioner shown as the user may see them."""
+    who = petitioner(user, case, unmasked=unmasked)
+    yes, no = _("yes"), _("no")
+    row = [
+        case.number,
+        _local(case.received_at),
+        case.get_channel_display(),
+        who.name,
+        "" if who.withheld else who.phone,
+        "" if who.withheld else who.id_number,
+        "" if who.withheld else who.address,
+        case.people_count,
+        yes if case.is_group else no,
+        case.get_district_display(),
+        case.location,
+        case.title,
+        case.get_category_display(),
+        case.get_classification_display(),
+        case.get_state_display(),
+        case.unit.name if case.unit else "",
+        case.leader.name if case.leader else "",
+        _local(case.accepted_at),
+        case.due_date,
+        case.days_left(today),
+        _local(case.answered_at),
+        case.get_satisfaction_display() if case.satisfaction else "",
+        yes if case.is_repeat else no,
+    ]
+    return [_safe(cell) for cell in row]
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [
+                cell.strftime("%Y-%m-%d %H:%M") if isinstance(cell, datetime.datetime) else cell
+                for cell in row
+            ]
+        )
+    # The byte-order mark makes Excel read the file as UTF-8 (Chinese text otherwise garbles).
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Register"))
+    bold = Font(bold=True)
+    heading = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, datetime.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+EXPORT_FORMATS = {
+    "xlsx": (_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (_csv, "text/csv; charset=utf-8"),
+}
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def exported_cases(cases: QuerySet, ordering: Iterable[Any]) -> list[Case] | None:
+    """The cases to export in this order, or ``None`` when more than ``EXPORT_LIMIT`` match."""
+    found = list(
+        cases.select_related("unit", "leader")
+        .defer("content", "search_bigrams", "answer", "instructions", "query_code")
+        .order_by(*ordering)[: EXPORT_LIMIT + 1]
+    )
+    if len(found) > EXPORT_LIMIT:
+        return None
+    return found
+
+
+def export_response(request: HttpRequest, cases: list[Case], fmt: str) -> HttpResponse:
+    """The file as a download; an unmasked export writes each case to the access log."""
+    today = timezone.localdate()
+    # The office and administrators get unmasked values: each exported case is logged.
+    unmasked = may_reveal(request.user)
+    rows = [export_row(case, request.user, unmasked, today) for case in cases]
+    if unmasked and cases:
+        detail = f"{fmt} {request.GET.urlencode()}"[:200]
+        address = client_ip(request)
+        AccessLog.objects.bulk_create(
+            AccessLog(
+                user=request.user,
+                case=case,
+                action=AccessLog.Action.EXPORT,
+                detail=detail,
+                ip_address=address,
+            )
+            for case in cases
+        )
+    build, content_type = EXPORT_FORMATS[fmt]
+    response = HttpResponse(build(export_columns(), rows), content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
+    return response

@@ -1,0 +1,340 @@
+"""Intake: registering a petition, and recognising a repeat petition (重复访).
+
+This module holds what happens before and as a case enters the workflow: its number
+(朝环信〔2025〕0007, from a locked per-year counter) and query code, the duty day a case taken on
+a leader's reception or visit day links to, ``register_case`` (one case per submitted form,
+attachments stored under random names, a matter that is not taken up recorded as not accepted
+at once) and the search for earlier related and unresolved cases of the same petitioner or
+place. It is apart from ``petitions/workflow.py``, which holds what happens to a registered case
+(transitions, time limits, extension, identity release, supervision, reminders): intake builds
+on the workflow's helpers (``write_log``, ``record_acceptance``, ``record_refusal``,
+``needs_referral``...), and the workflow never imports intake.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from petitions.crypto import lookup_hash
+from petitions.models import (
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseLog,
+    Category,
+    Channel,
+    Satisfaction,
+    State,
+)
+from petitions.workflow import (
+    OPEN,
+    days_after,
+    is_office,
+    needs_referral,
+    record_acceptance,
+    record_refusal,
+    write_log,
+)
+from schedules.models import Duty
+
+# --- Numbers, query codes and duty days -------------------------------------------------------
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out by phone
+QUERY_CODE_LENGTH = 8
+DUTY_CHANNELS = {Channel.RECEPTION_DAY: Duty.Kind.RECEPTION, Channel.VISIT_DAY: Duty.Kind.VISIT}
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def case_number(year: int, sequence: int) -> str:
+    """朝环信〔2025〕0007: prefix, year of receipt, sequence within the year."""
+    return f"{settings.CASE_NUMBER_PREFIX}〔{year}〕{sequence:04d}"
+
+
+def next_number(year: int) -> tuple[int, str]:
+    """Take the next sequence of ``year`` (call inside a transaction: the counter is locked)."""
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, case_number(year, counter.last)
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def duty_on(channel: str, day: datetime.date) -> Duty | None:
+    """The published duty of the channel's kind on that day (reception or visit day)."""
+    kind = DUTY_CHANNELS.get(channel)
+    if kind is None:
+        return None
+    return Duty.objects.published().filter(kind=kind, date=day).select_related("leader").first()
+
+
+def resolve_duty(channel: str, received_at: datetime.datetime, chosen: Duty | None) -> Duty | None:
+    """The duty a case links to: the clerk's choice, else the one on the day of receipt."""
+    if channel not in DUTY_CHANNELS:
+        if chosen is not None:
+            raise ValidationError(
+                {
+                    "duty": _(
+                        "A duty day applies only to cases taken on a leader's reception or "
+                        "visit day; choose that channel or leave the duty empty."
+                    )
+                },
+                code="duty_channel",
+            )
+        return None
+    if chosen is not None:
+        return chosen
+    day = _local_day(received_at)
+    duty = duty_on(channel, day)
+    if duty is None:
+        raise ValidationError(
+            {
+                "duty": _(
+                    "There is no published %(kind)s on %(date)s. Choose the duty day the case "
+                    "was taken on, or another channel."
+                )
+                % {
+                    "kind": Duty.Kind(DUTY_CHANNELS[channel]).label,
+                    "date": day.isoformat(),
+                }
+            },
+            code="no_duty",
+        )
+    return duty
+
+
+# --- Registering ------------------------------------------------------------------------------
+
+
+@dataclass
+class Registration:
+    """What registering gave: the case, whether it is new, and what the clerk should know."""
+
+    case: Case
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+CASE_FIELDS = (
+    "channel",
+    "received_at",
+    "petitioner_name",
+    "petitioner_phone",
+    "petitioner_id_number",
+    "petitioner_address",
+    "people_count",
+    "representatives",
+    "district",
+    "location",
+    "title",
+    "content",
+    "category",
+    "classification",
+    "skipped_level",
+    "in_litigation",
+    "referral_reason",
+    "referral_note",
+)
+
+
+def register_case(
+    *,
+    by,
+    submission_token: uuid.UUID,
+    duty: Duty | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    accept_now: bool = False,
+    **fields,
+) -> Registration:
+    """Record a petition with its number and query code; the same form sent twice gives one case.
+
+    ``fields`` are the case's own fields, already validated and normalized (ID number, E.164
+    phone). A matter that is not taken up is recorded as not accepted with its referral reason
+    at once (the notice is given on the spot); ``accept_now`` accepts any other at once.
+    """
+    if not is_office(by):
+        raise ValidationError(_("Only the petition office registers cases."), code="role")
+    unknown = set(fields) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"register_case() got unexpected fields: {sorted(unknown)}")
+    refer = needs_referral(
+        fields["category"], fields.get("in_litigation", False), fields.get("skipped_level", False)
+    )
+    if refer and not fields.get("referral_reason"):
+        raise ValidationError(
+            {
+                "referral_reason": _(
+                    "A matter outside the four categories, in litigation or skipping a level "
+                    "needs a referral reason: it tells the petitioner where to go."
+                )
+            },
+            code="referral_required",
+        )
+    if not refer:
+        # A reason picked by mistake for a matter that is taken up would print a wrong notice.
+        fields = {**fields, "referral_reason": None, "referral_note": ""}
+    duty = resolve_duty(fields["channel"], fields["received_at"], duty)
+
+    existing = Case.objects.filter(submission_token=submission_token).first()
+    if existing is not None:
+        return Registration(existing, created=False)
+    try:
+        with transaction.atomic(), pghistory.context(reason="register"):
+            case = _create_case(by, submission_token, duty, fields)
+            for upload in attachments:
+                _store_attachment(case, upload, by)
+            warnings = _mark_repeat(case)
+            write_log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
+            if refer:
+                record_refusal(case, by, fields["referral_reason"], fields.get("referral_note", ""))
+            elif accept_now:
+                record_acceptance(case, by, _("Accepted on the spot."))
+    except _AlreadyRegistered as duplicate:
+        return Registration(duplicate.case, created=False)
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other request made the case.
+        existing = Case.objects.filter(submission_token=submission_token).first()
+        if existing is None:
+            raise
+        return Registration(existing, created=False)
+    return Registration(case, created=True, warnings=warnings)
+
+
+class _AlreadyRegistered(Exception):
+    """Rolls the transaction back (and with it the number taken) for a duplicate form."""
+
+    def __init__(self, case: Case):
+        super().__init__(case.number)
+        self.case = case
+
+
+def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
+    received_at = fields["received_at"]
+    year = _local_day(received_at).year
+    sequence, number = next_number(year)
+    # The counter lock serialises registrations: a request with the same token that was
+    # running alongside has committed by now, and its case is visible.
+    existing = Case.objects.filter(submission_token=token).first()
+    if existing is not None:
+        raise _AlreadyRegistered(existing)
+    acceptance_due = days_after(_local_day(received_at), settings.ACCEPTANCE_DAYS)
+    people = fields.get("people_count") or 1
+    phone = fields.get("petitioner_phone", "")
+    id_number = fields.get("petitioner_id_number", "")
+    return Case.objects.create(
+        **fields,
+        number=number,
+        year=year,
+        sequence=sequence,
+        query_code=new_query_code(),
+        submission_token=token,
+        petitioner_phone_hash=lookup_hash(phone),
+        petitioner_id_hash=lookup_hash(id_number),
+        is_group=people >= settings.GROUP_PETITION_SIZE,
+        duty=duty,
+        leader=duty.leader if duty else None,
+        acceptance_due=acceptance_due,
+        # The running clock: until the acceptance notice, it is the notice that is due.
+        due_date=acceptance_due,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+def _store_attachment(case: Case, upload: UploadedFile, by) -> Attachment:
+    """Keep the file under a random name: the petitioner's file name stays in the database."""
+    original = PurePath(upload.name or "file").name[:200]
+    upload.name = uuid.uuid4().hex + PurePath(original).suffix.lower()
+    return Attachment.objects.create(
+        case=case,
+        file=upload,
+        original_name=original,
+        content_type=upload.content_type or "application/octet-stream",
+        size=upload.size or 0,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+# --- Repeat petitions (重复访) -----------------------------------------------------------------
+
+
+UNRESOLVED = OPEN  # plus closed cases whose petitioner was not satisfied (see _unresolved)
+
+
+def _unresolved() -> Q:
+    return Q(state__in=UNRESOLVED) | Q(state=State.CLOSED, satisfaction=Satisfaction.NOT_SATISFIED)
+
+
+def _same_petitioner(case: Case) -> Q:
+    match = Q(pk__in=[])
+    if case.petitioner_id_hash:
+        match |= Q(petitioner_id_hash=case.petitioner_id_hash)
+    if case.petitioner_phone_hash:
+        match |= Q(petitioner_phone_hash=case.petitioner_phone_hash)
+    return match
+
+
+def _same_place(case: Case) -> Q:
+    """Same district and address, and the same category (a repeat may be filed as category 2)."""
+    place = Q(district=case.district, location=case.location.strip())
+    if case.category == Category.UNRESOLVED:
+        return place
+    return place & Q(category=case.category)
+
+
+def related_cases(case: Case) -> QuerySet[Case]:
+    """Earlier cases of the same petitioner, or at the same place in the same category."""
+    return (
+        Case.objects.filter(_same_petitioner(case) | _same_place(case))
+        .exclude(pk=case.pk)
+        .filter(received_at__lte=case.received_at)
+        .order_by("-received_at", "-id")
+    )
+
+
+def repeat_candidate(case: Case) -> Case | None:
+    """The earlier unresolved case this one repeats: the same petitioner's, else the place's."""
+    earlier = related_cases(case).filter(_unresolved())
+    return (
+        earlier.filter(_same_petitioner(case)).first() or earlier.filter(_same_place(case)).first()
+    )
+
+
+def _mark_repeat(case: Case) -> list[str]:
+    earlier = repeat_candidate(case)
+    if earlier is None:
+        return []
+    case.repeat_of = earlier
+    case.is_repeat = True
+    case.save(update_fields=["repeat_of", "is_repeat"])
+    warnings = [
+        _("This petition repeats the unresolved case %(number)s: it is marked a repeat petition.")
+        % {"number": earlier.number}
+    ]
+    if case.category not in (Category.UNRESOLVED, Category.NOT_ACCEPTED):
+        warnings.append(
+            _(
+                "A repeat of an unresolved case usually belongs to category 2 (“%(label)s”), "
+                "not the category chosen; it can still be changed when the case is accepted."
+            )
+            % {"label": Category.UNRESOLVED.label}
+        )
+    return warnings
