@@ -91,6 +91,7 @@ if not _database_url:
     from config.devdb import embedded_database_url
 
     _database_url = embedded_database_url()
+    os.environ["DATABASE_URL"] = _database_url  # processes started from here use it too
 try:
     _database = dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 0))
 except ValueError as error:
