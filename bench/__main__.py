@@ -1,19 +1,57 @@
-"""Run every benchmark: ``python -m bench [register|public]``."""
+"""Run every benchmark: ``python -m bench [register|public]``.
+
+The benchmarks run on a database of their own (the configured database's name + ``_bench``, on
+the same server), migrated here: the million generated cases never appear in the application
+that ``make run`` serves, and the tests' databases are not touched either.
+"""
 
 from __future__ import annotations
 
 import importlib
 import os
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 import django
 
 SUITES = ["public", "register"]
 
 
+def bench_database_url(url: str) -> str:
+    """The same server, another database: ``.../name`` becomes ``.../name_bench``."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "postgres"
+    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+
+
+def use_bench_database() -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        from config.devdb import embedded_database_url
+
+        url = embedded_database_url()
+    target = bench_database_url(url)
+    name = urlsplit(target).path.lstrip("/")
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+    os.environ["DATABASE_URL"] = target  # gunicorn, started by the public bench, inherits it
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    use_bench_database()
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     chosen = argv or SUITES
     for name in chosen:
         module = importlib.import_module(f"bench.{name}")
