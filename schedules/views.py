@@ -140,7 +140,7 @@ def publish(request, year: int):
     return redirect("schedules:year", year=year)
 
 
-def _duty_action(request, pk: int, form_class, template: str, act):
+def _duty_action(request, pk: int, form_class, title: str, act):
     """Shared shape of the three duty forms: show, validate, call one service, redirect."""
     _require(request, Role.ADMINISTRATOR)
     duty = get_object_or_404(Duty.objects.with_people(), pk=pk)
@@ -152,7 +152,9 @@ def _duty_action(request, pk: int, form_class, template: str, act):
             _form_errors(form, error)
         else:
             return redirect(duty.get_absolute_url())
-    return render(request, template, {"form": form, "duty": duty})
+    return render(
+        request, "schedules/duty_action.html", {"form": form, "duty": duty, "title": title}
+    )
 
 
 def duty_edit(request, pk: int):
@@ -162,7 +164,7 @@ def duty_edit(request, pk: int):
         )
         messages.success(request, _("The duty was saved."))
 
-    return _duty_action(request, pk, DutyForm, "schedules/duty_form.html", act)
+    return _duty_action(request, pk, DutyForm, _("Edit the duty"), act)
 
 
 def duty_swap(request, pk: int):
@@ -177,7 +179,7 @@ def duty_swap(request, pk: int):
         )
         messages.success(request, _("The two duties' leaders were swapped."))
 
-    return _duty_action(request, pk, SwapForm, "schedules/duty_swap.html", act)
+    return _duty_action(request, pk, SwapForm, _("Swap leaders"), act)
 
 
 def duty_replace(request, pk: int):
@@ -191,7 +193,7 @@ def duty_replace(request, pk: int):
         )
         messages.success(request, _("The leader was replaced."))
 
-    return _duty_action(request, pk, ReplaceForm, "schedules/duty_replace.html", act)
+    return _duty_action(request, pk, ReplaceForm, _("Replace the leader"), act)
 
 
 def export(request, year: int, kind: str, fmt: str):
