@@ -1,10 +1,13 @@
 """Demo data: the bureau's organisation and its 2024 rosters, as the plan (朝环发〔2024〕2号)
-prints them, plus one sign-in per role for trying the app out.
+prints them, the current year's rosters drawn from the plan's rotation, plus one sign-in per role
+and a dozen petition cases (``petitions/demo.py``) for trying the app out.
 
 The rosters are written out row by row exactly as attachments 1 and 2 print them (including
 the dates that depart from the plan's own rule), so they can be checked against the plan by eye.
-Loading only fills in what is missing: whatever already exists is left alone, so ``make run``
-may load the demo on every start without undoing changes made in the app.
+The current year's rosters are generated with the plan's rotation (``services.generate_year``)
+and published, but only while that year has no duty at all: a year someone has started to plan
+is never touched. Loading only fills in what is missing: whatever already exists is left alone,
+so ``make run`` may load the demo on every start without undoing changes made in the app.
 """
 
 from __future__ import annotations
@@ -149,9 +152,14 @@ class LoadResult:
 
     created: dict[type, int] = field(default_factory=dict)
     accounts: list[DemoAccount] = field(default_factory=list)
+    # Year -> duties generated and published from the rotation.
+    generated_years: dict[int, int] = field(default_factory=dict)
+    # What could not be loaded, and why (for the command to print).
+    problems: list[str] = field(default_factory=list)
 
-    def add(self, model: type) -> None:
-        self.created[model] = self.created.get(model, 0) + 1
+    def add(self, model: type, count: int = 1) -> None:
+        if count:
+            self.created[model] = self.created.get(model, 0) + count
 
 
 def _get_or_create(result: LoadResult, model, lookup: dict, defaults: dict):
@@ -162,10 +170,12 @@ def _get_or_create(result: LoadResult, model, lookup: dict, defaults: dict):
 
 
 def load(*, accounts: bool = True) -> LoadResult:
-    """Create the demo organisation, the published 2024 rosters and (optionally) the sign-ins.
+    """Create the demo organisation, the published 2024 rosters, the current year's rosters
+    when that year has none, and (optionally) the sign-ins with the demo cases.
 
     Idempotent: an object is looked up by its natural key and created only when missing, so a
-    second run changes nothing. The caller decides whether accounts are allowed (DEBUG).
+    second run changes nothing. The caller decides whether accounts are allowed (DEBUG); the
+    demo cases need the demo accounts (they are registered and handled by them).
     """
     result = LoadResult()
     with transaction.atomic(), pghistory.context(reason="demo data"):
@@ -177,8 +187,12 @@ def load(*, accounts: bool = True) -> LoadResult:
             from schedules.services import clear_public_cache
 
             transaction.on_commit(clear_public_cache)
-        if accounts:
+        if accounts:  # a demo: an invented roster must never reach a real public page
+            _load_current_year(result, place, leaders, contacts)
             _load_accounts(result, units, leaders, contacts)
+            from petitions.demo import load_cases
+
+            load_cases(result)
     return result
 
 
@@ -251,6 +265,29 @@ def _load_rosters(
             result.add(Duty)
             created = True
     return created
+
+
+def _load_current_year(
+    result: LoadResult,
+    place: Place,
+    leaders: dict[str, Leader],
+    contacts: dict[str, ContactPerson],
+) -> None:
+    """This year's rosters from the plan's rotation, published; only for a year with no duty."""
+    year = timezone.localdate().year
+    if Duty.objects.of_year(year).exists():  # drafts and cancelled duties count: hands off
+        return
+    from schedules import services
+
+    generated = services.generate_year(
+        year,
+        [leaders[name] for name, _position, _sections in LEADERS],
+        [contacts[name] for name in CONTACT_PERSONS],
+        place=place,
+    )
+    published = services.publish_year(year)  # clears the public pages once committed
+    result.add(Duty, generated.created)
+    result.generated_years[year] = published
 
 
 def _load_accounts(

@@ -1,4 +1,5 @@
-"""``manage.py loaddemo [--no-accounts]``: the demo organisation, 2024 rosters and sign-ins."""
+"""``manage.py loaddemo [--no-accounts]``: the demo organisation, 2024 rosters, this year's
+rosters, sign-ins and petition cases (``schedules/demo.py``, ``petitions/demo.py``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from schedules.roles import Role
 
 class Command(BaseCommand):
     help = (
-        "Load the bureau's organisation and the plan's 2024 rosters (published), and one demo "
-        "sign-in per role. Running it again creates nothing twice and changes nothing."
+        "Load the bureau's organisation, the plan's 2024 rosters and, when the current year has "
+        "no duty yet, its rosters from the plan's rotation (all published), and one demo sign-in "
+        "per role with a dozen demo petition cases. Running it again creates nothing twice and "
+        "changes nothing."
     )
 
     def add_arguments(self, parser) -> None:
@@ -43,6 +46,16 @@ class Command(BaseCommand):
                     )
             else:
                 self.stdout.write(_("The demo data is already loaded; nothing was changed."))
+            for year, count in result.generated_years.items():
+                self.stdout.write(
+                    _(
+                        "The %(year)d rosters were generated from the plan's rotation and "
+                        "published: %(count)d duties."
+                    )
+                    % {"year": year, "count": count}
+                )
+            for problem in result.problems:
+                self.stderr.write(problem)
             if result.accounts:
                 self.stdout.write(_("Demo sign-ins (user name, role, password):"))
                 for account in result.accounts:

@@ -1,0 +1,247 @@
+"""``loaddemo``: this year's rosters and the demo petition cases (``petitions/demo.py``)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zoneinfo
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext
+
+from petitions import demo as case_demo
+from petitions.identity import validate_id_number
+from petitions.models import Case, CaseLog, Classification, ExtensionState, Satisfaction, State
+from schedules.models import Duty, Leader
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+TODAY = datetime.date(2026, 11, 28)
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("loaddemo", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def today(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI), tick=False)
+    return TODAY
+
+
+@pytest.fixture
+def demo(db, today):
+    with override_settings(DEBUG=True):
+        return run()
+
+
+def case(title: str) -> Case:
+    return Case.objects.get(title=title)
+
+
+# --- This year's rosters ----------------------------------------------------------------------
+
+
+def test_loaddemo_generates_and_publishes_this_years_rosters(demo):
+    duties = Duty.objects.of_year(2026)
+
+    assert duties.count() == 24
+    assert not duties.exclude(state=Duty.State.PUBLISHED).exists()
+    assert not duties.filter(published_at__isnull=True).exists()
+    assert "2026" in demo
+
+
+def test_this_years_rosters_follow_the_plans_rotation(demo):
+    receptions = Duty.objects.of_year(2026).filter(kind=Duty.Kind.RECEPTION).order_by("month")
+
+    assert [d.leader.name for d in receptions[:6]] == [
+        "厚春华",
+        "王晓东",
+        "孙守堂",
+        "傅博",
+        "郭大维",
+        "厚春华",
+    ]
+    assert [d.contact.name for d in receptions[:4]] == ["王贤熙", "于海宁", "李明姬", "王贤熙"]
+    assert {d.place.name for d in receptions} == {"市执法队信访室"}
+
+
+def test_loaddemo_keeps_the_2024_rosters_as_the_plan_prints_them(demo):
+    assert Duty.objects.of_year(2024).count() == 24
+    assert Duty.objects.get(year=2024, month=5, kind=Duty.Kind.RECEPTION).date == datetime.date(
+        2024, 5, 13
+    )
+
+
+def test_loaddemo_leaves_a_year_that_has_a_duty_alone(db, today):
+    run("--no-accounts")  # the plan's leaders, no 2026 rosters
+    kept = Duty.objects.create(
+        kind=Duty.Kind.RECEPTION,
+        year=2026,
+        month=3,
+        date=datetime.date(2026, 3, 12),
+        leader=Leader.objects.get(name="傅博"),
+    )
+
+    with override_settings(DEBUG=True):
+        run()
+
+    assert list(Duty.objects.of_year(2026)) == [kept]
+    kept.refresh_from_db()
+    assert kept.state == Duty.State.DRAFT
+
+
+# --- The demo cases ---------------------------------------------------------------------------
+
+
+def test_loaddemo_creates_the_demo_cases(demo):
+    assert Case.objects.filter(title__in=case_demo.DEMO_TITLES).count() == len(case_demo.DEMO_CASES)
+    with translation.override(settings.LANGUAGE_CODE):
+        printed = gettext("%(what)s created: %(count)d") % {
+            "what": str(Case._meta.verbose_name_plural).capitalize(),
+            "count": len(case_demo.DEMO_CASES),
+        }
+    assert printed in demo
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        State.REGISTERED,
+        State.ACCEPTED,
+        State.NOT_ACCEPTED,
+        State.ASSIGNED,
+        State.IN_PROGRESS,
+        State.ANSWER_DRAFTED,
+        State.ANSWERED,
+        State.CLOSED,
+    ],
+)
+def test_demo_cases_cover_every_state(demo, state):
+    assert Case.objects.filter(state=state).exists()
+
+
+def test_demo_cases_were_received_within_the_last_90_days(demo):
+    days = [(TODAY - c.received_at.astimezone(SHANGHAI).date()).days for c in Case.objects.all()]
+
+    assert min(days) >= 1
+    assert max(days) <= 90
+
+
+def test_demo_cases_are_registered_and_handled_by_the_demo_users(demo):
+    assert set(Case.objects.values_list("created_by__username", flat=True)) == {"clerk"}
+    closed = case("新华路烧烤店油烟直排扰民")
+    actors = set(closed.logs.values_list("to_state", "by__username"))
+    assert (State.IN_PROGRESS, "handler") in actors
+    assert (State.ANSWER_DRAFTED, "handler") in actors
+    assert (State.ANSWERED, "clerk") in actors
+
+
+def test_the_closed_case_has_satisfied_feedback(demo):
+    closed = Case.objects.get(state=State.CLOSED)
+
+    assert closed.satisfaction == Satisfaction.SATISFIED
+    assert closed.closed_at is not None
+
+
+def test_the_not_accepted_case_is_referred_to_the_court(demo):
+    refused = Case.objects.get(state=State.NOT_ACCEPTED)
+
+    assert refused.in_litigation
+    assert refused.referral_reason.destination == "court"
+    assert refused.due_date is None
+
+
+def test_one_case_is_overdue_in_progress(demo):
+    overdue = Case.objects.overdue(TODAY).get()
+
+    assert overdue.state == State.IN_PROGRESS
+    assert (TODAY - overdue.received_at.astimezone(SHANGHAI).date()).days > 75
+
+
+def test_one_case_is_due_within_a_week(demo):
+    assert Case.objects.due_soon(TODAY, 7).count() == 1
+
+
+def test_the_group_petition_has_six_people_and_representatives(demo):
+    group = Case.objects.get(is_group=True)
+
+    assert group.people_count == 6
+    assert group.representatives == "赵立军、孙凤琴"
+
+
+def test_the_repeat_petition_repeats_the_unresolved_dust_case(demo):
+    repeat = Case.objects.get(is_repeat=True)
+
+    assert repeat.repeat_of == case("凌河街道拆迁工地扬尘污染严重")
+    assert repeat.received_at > repeat.repeat_of.received_at
+
+
+def test_the_accusation_is_handled_by_the_office(demo):
+    accusation = Case.objects.get(classification=Classification.ACCUSATION)
+
+    assert accusation.state == State.IN_PROGRESS
+    assert accusation.logs.get(to_state=State.IN_PROGRESS).by.username == "clerk"
+
+
+def test_the_reception_day_case_is_linked_to_this_years_duty_and_supervised(demo):
+    taken = Case.objects.get(duty__isnull=False)
+
+    assert taken.duty.kind == Duty.Kind.RECEPTION
+    assert taken.duty.year == 2026
+    assert taken.duty.date < TODAY
+    assert taken.received_at.astimezone(SHANGHAI).date() == taken.duty.date
+    assert taken.leader == taken.duty.leader == Leader.objects.get(name="厚春华")
+    assert taken.extension_state == ExtensionState.APPROVED
+    supervision = taken.logs.get(action=CaseLog.Action.SUPERVISION)
+    assert supervision.by.username == "leader"
+
+
+def test_before_this_years_first_reception_day_the_case_takes_a_2024_one(db, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 1, 9, 10, 0, tzinfo=SHANGHAI), tick=False)
+
+    with override_settings(DEBUG=True):
+        run()
+
+    taken = Case.objects.get(duty__isnull=False)
+    assert taken.duty.year == 2024
+    assert taken.year == 2024
+
+
+def test_demo_petitioners_have_valid_id_numbers_and_phones(demo):
+    for found in Case.objects.all():
+        assert validate_id_number(found.petitioner_id_number) == found.petitioner_id_number
+        assert found.petitioner_phone.startswith("+86138")
+        assert len(found.petitioner_phone) == 14
+
+
+def test_loaddemo_twice_creates_no_more_cases(demo):
+    before = (Case.objects.count(), CaseLog.objects.count(), Duty.objects.count())
+
+    with override_settings(DEBUG=True):
+        output = run()
+
+    assert (Case.objects.count(), CaseLog.objects.count(), Duty.objects.count()) == before
+    assert "demo-pass-2024" in output
+
+
+def test_loaddemo_without_accounts_creates_no_cases(db, today):
+    with override_settings(DEBUG=True):
+        run("--no-accounts")
+
+    assert not Case.objects.exists()
+    assert not Duty.objects.of_year(2026).exists()  # no invented roster outside a demo
+
+
+@override_settings(DEBUG=False)
+def test_cases_need_debug_even_when_loaded_directly(db, today):
+    from schedules import demo
+
+    demo.load(accounts=True)
+
+    assert not Case.objects.exists()
