@@ -1,14 +1,19 @@
 """Settings for the petition office, read from environment variables.
 
-Production is the default: DEBUG is off and SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS and
-PETITIONER_DATA_KEY must be set, or start-up fails with a message naming the variable.
-``DEBUG=1`` (what ``make run`` and ``make test`` set) gives a development default that needs
-nothing else: an embedded PostgreSQL under ``var/`` and development keys.
+Safe for production by default: DEBUG is off, cookies are secure, HTTPS is enforced, and a
+malformed value stops start-up with a message naming the variable. With nothing set, the
+application still starts, as a development default: an embedded PostgreSQL under ``var/``
+when DATABASE_URL is unset, random keys generated once and kept under ``var/keys/``, and
+localhost as the only host. ``manage.py check --deploy`` names each of those that production
+must set instead (schedules/checks.py). ``make run`` and ``make test`` also set ``DEBUG=1``.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,36 +63,47 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_required(name: str, dev_default: str) -> str:
-    """A value production must set; development falls back to ``dev_default``."""
+DEBUG = env_bool("DEBUG", False)
+# A folder the application writes to (cache files, uploads, generated keys): writable by it.
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+# Variables production must set; each one left to its development default is named by
+# `manage.py check --deploy` (schedules/checks.py).
+UNSET_FOR_PRODUCTION: list[str] = []
+
+
+def env_or_generated(name: str, make) -> str:
+    """The variable's value or, when unset, a random one made once and kept in VAR_DIR/keys."""
     value = os.environ.get(name, "").strip()
     if value:
         return value
-    if DEBUG:
-        return dev_default
-    raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (see README, 'Production').")
+    UNSET_FOR_PRODUCTION.append(name)
+    path = VAR_DIR / "keys" / name.lower()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_suffix(f".{os.getpid()}")
+        temporary.write_text(make())
+        temporary.chmod(0o600)
+        # link() fails if another process got there first: every process reads the same key.
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+        temporary.unlink()
+    return path.read_text().strip()
 
 
-DEBUG = env_bool("DEBUG", False)
-# A folder the application writes to (cache files, uploads): writable by its user.
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
-
-SECRET_KEY = env_required("SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0000000")
-if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only")):
+SECRET_KEY = env_or_generated("SECRET_KEY", lambda: secrets.token_urlsafe(50))
+if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "ALLOWED_HOSTS must be set when DEBUG is off, e.g. xinfang.example.gov.cn."
-    )
+if "ALLOWED_HOSTS" not in os.environ:
+    UNSET_FOR_PRODUCTION.append("ALLOWED_HOSTS")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # --- Database -----------------------------------------------------------------------------------
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if not _database_url:
-    if not DEBUG:
-        raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off.")
+    UNSET_FOR_PRODUCTION.append("DATABASE_URL")
     from config.devdb import embedded_database_url
 
     _database_url = embedded_database_url()
@@ -247,6 +263,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest is served unhashed
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -297,8 +314,8 @@ REVIEW_REQUEST_DAYS = env_int("REVIEW_REQUEST_DAYS", 30, minimum=1)
 REVIEW_HANDLING_DAYS = env_int("REVIEW_HANDLING_DAYS", 30, minimum=1)
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7, minimum=1)
 # 32 random bytes, urlsafe base64: encrypts petitioners' ID numbers, phones and addresses.
-PETITIONER_DATA_KEY = env_required(
-    "PETITIONER_DATA_KEY", "ZGV2LW9ubHkta2V5LWZvci1kZXZlbG9wbWVudC0wMDA="
+PETITIONER_DATA_KEY = env_or_generated(
+    "PETITIONER_DATA_KEY", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
 )
 
 LOGGING = {

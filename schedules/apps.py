@@ -10,7 +10,7 @@ class SchedulesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from schedules import public
+        from schedules import checks, public  # noqa: F401  (checks registers itself)
         from schedules.models import CalendarCorrection, ConfirmedYear, Duty, Leader, Place
         from schedules.permissions import grant_role_permissions
 

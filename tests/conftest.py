@@ -21,6 +21,20 @@ def make_user(django_user_model, username: str, *roles: str, **extra):
 
 
 @pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client and the live server speak plain HTTP and serve uncollected static
+    files, whatever DEBUG says."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a user by design; tests need no protection against cracking."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -50,8 +50,23 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def plain_http_server():
+    """The live server builds its middleware once, at start: give it plain-HTTP settings then
+    (without DEBUG, production settings would redirect to HTTPS and send HSTS)."""
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, plain_http_server, live_server):
     """``new_page(locale=..., viewport=...)``: a fresh browser context and page."""
     contexts = []
 

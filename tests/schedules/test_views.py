@@ -231,3 +231,17 @@ def test_the_login_page_is_in_chinese_by_default(client):
 def test_the_login_page_switches_language(client, language, text):
     client.post(reverse("set_language"), {"language": language, "next": "/accounts/login/"})
     assert text in client.get(reverse("login")).content.decode()
+
+
+def test_the_deploy_check_names_each_variable_left_to_its_default(settings):
+    from schedules.checks import production_variables
+
+    settings.UNSET_FOR_PRODUCTION = ["PETITIONER_DATA_KEY", "DATABASE_URL"]
+    assert [w.id for w in production_variables(None)] == ["xinfang.W002", "xinfang.W003"]
+
+
+def test_the_deploy_check_is_quiet_when_everything_is_set(settings):
+    from schedules.checks import production_variables
+
+    settings.UNSET_FOR_PRODUCTION = []
+    assert production_variables(None) == []
