@@ -135,7 +135,6 @@ class DutyForm(VersionedForm):
 
 class SwapForm(VersionedForm):
     other = forms.ModelChoiceField(Duty.objects.none(), label=_("Swap with"))
-    other_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
