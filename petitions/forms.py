@@ -418,7 +418,7 @@ class AnswerForm(CaseActionForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
 
     def __init__(self, *args, case: Case, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("answer", case.answer)
+        kwargs.setdefault("initial", {}).setdefault("answer", case.answer_draft or case.answer)
         super().__init__(*args, case=case, **kwargs)
 
 

@@ -217,7 +217,8 @@ def _session_case(request: HttpRequest) -> Case | None:
 
 def may_rate(case: Case) -> bool:
     """Once the answer is sent, and only if no feedback has been recorded yet."""
-    return case.state in ANSWER_SENT and case.answered_at is not None and not case.satisfaction
+    rateable = (State.ANSWERED, State.CLOSED)  # not during a review: its answer is not out yet
+    return case.state in rateable and case.answered_at is not None and not case.satisfaction
 
 
 @never_cache

@@ -249,7 +249,9 @@ class Case(models.Model):
     extension_state = models.CharField(
         _("extension"), max_length=10, choices=ExtensionState.choices, blank=True
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True)  # as approved and sent
+    # The unit's draft lives apart from the answer: a returned draft never reaches the petitioner.
+    answer_draft = models.TextField(_("answer draft"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     review_request_due = models.DateField(_("review may be requested until"), null=True, blank=True)
     # 0: first handling; 1: review (复查); 2: second review (复核), after which no more review.

@@ -476,7 +476,7 @@ def draft_answer(case: Case, *, by, answer: str, version: int | None = None) -> 
     """The unit's draft of the written answer (答复意见书); the office approves it."""
     answer = _required(answer, "answer", _("Write the answer."))
     with _changing(case, by, "draft", version) as locked:
-        locked.answer = answer
+        locked.answer_draft = answer
         _save(locked, by, to_state=State.ANSWER_DRAFTED, comment=answer)
     return locked
 
@@ -498,8 +498,9 @@ def approve_answer(
 ) -> Case:
     """Approve (possibly corrected) and send the answer; the review window opens."""
     with _changing(case, by, "approve", version) as locked:
-        if answer is not None:
-            locked.answer = _required(answer, "answer", _("The answer cannot be empty."))
+        text = locked.answer_draft if answer is None else answer
+        locked.answer = _required(text, "answer", _("The answer cannot be empty."))
+        locked.answer_draft = ""
         locked.answered_at = timezone.now()
         today = timezone.localdate()
         locked.review_request_due = (

@@ -317,3 +317,22 @@ def test_an_unknown_number_still_decrypts_and_compares_a_code(monkeypatch):
     monkeypatch.setattr(lookup_module, "decrypt", lambda token: calls.append(1) or real(token))
     assert lookup_module.find_case("朝环信〔2025〕0999", "WRONG234") is None
     assert calls == [1]
+
+
+@pytest.mark.django_db
+def test_a_draft_answer_under_review_is_not_shown_to_the_petitioner(client):
+    case = answered(
+        state=State.REVIEW, review_level=1, answer_draft="内部草稿：尚未审定的复查意见。"
+    )
+    page = visible_text(look_up(client, case.number))
+    assert ANSWER in page  # the answer that was approved and sent
+    assert "内部草稿" not in page
+
+
+@pytest.mark.django_db
+def test_the_answer_cannot_be_rated_while_a_review_runs(client):
+    case = answered(state=State.REVIEW, review_level=1)
+    look_up(client, case.number)
+    client.post(RATE, {"satisfaction": Satisfaction.SATISFIED})
+    case.refresh_from_db()
+    assert case.satisfaction == ""
