@@ -303,6 +303,8 @@ BUREAU_NAME = _("Chaoyang Municipal Ecology and Environment Bureau")
 CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "朝环信")
 RECEPTION_DAY = env_int("RECEPTION_DAY", 12, minimum=1)
 VISIT_DAY = env_int("VISIT_DAY", 15, minimum=1)
+if max(RECEPTION_DAY, VISIT_DAY) > 31:
+    raise ImproperlyConfigured("RECEPTION_DAY and VISIT_DAY are days of the month: 1 to 31.")
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 3)
 CITY_AREA_CODE = os.environ.get("CITY_AREA_CODE", "0421")
 GROUP_PETITION_SIZE = env_int("GROUP_PETITION_SIZE", 5, minimum=2)

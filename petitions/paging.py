@@ -153,7 +153,7 @@ def decode_cursor(sort_key: str, token: str) -> list[Any] | None:
         if len(data) != len(keys) + 1:
             return None
         values = [KEY_PARSERS[key](value) for key, value in zip(keys, data[1:], strict=True)]
-    except (ValueError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, IndexError, OverflowError, binascii.Error, UnicodeDecodeError):
         return None
     if any(isinstance(v, datetime.datetime) and timezone.is_naive(v) for v in values):
         return None

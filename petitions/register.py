@@ -319,7 +319,7 @@ def filtered_cases(user, data: dict) -> QuerySet:
         cases = cases.filter(leader_id=data["leader"])
     if data.get("received_from"):
         cases = cases.filter(received_at__gte=start_of(data["received_from"]))
-    if data.get("received_to"):
+    if data.get("received_to") and data["received_to"] < datetime.date.max:
         end = data["received_to"] + datetime.timedelta(days=1)
         cases = cases.filter(received_at__lt=start_of(end))
     today = timezone.localdate()

@@ -295,6 +295,9 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
             }
         )
     visible = Case.objects.visible_to(user)
+    if not access.sees_identity(user, case):
+        # "The same petitioner" would tell a unit who a withheld petitioner is.
+        visible = visible.none()
     related_pks = intake.related_cases(case).values("pk")
     related = visible.filter(pk__in=related_pks).select_related("unit")[:20]
     office = access.may_reveal(user)

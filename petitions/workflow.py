@@ -192,6 +192,8 @@ def _precondition(case: Case, action: str, today: datetime.date) -> str | None:
     elif action in ("approve_extension", "refuse_extension"):
         if case.extension_state != ExtensionState.REQUESTED:
             return _("No extension has been requested.")
+        if action == "approve_extension" and case.review_level:
+            return _("A review has its own time limit and cannot be extended.")
     elif action in ("review", "second_review"):
         wanted = 0 if action == "review" else 1
         if case.review_level >= 2:
@@ -328,9 +330,10 @@ def days_after(start: datetime.date, days: int) -> datetime.date:
 # --- Mail -------------------------------------------------------------------------------------
 
 
-def unit_recipients(unit: Unit | None) -> list[str]:
-    """The unit's own address, else its members' addresses."""
-    if unit is None:
+def unit_recipients(unit: Unit | None, case: Case | None = None) -> list[str]:
+    """The unit's own address, else its members' addresses; nobody for an accusation, which
+    the office handles itself and never mails to a unit."""
+    if unit is None or (case is not None and case.classification == Classification.ACCUSATION):
         return []
     if unit.email:
         return [unit.email]
@@ -452,7 +455,7 @@ def assign_case(
                 "due": locked.due_date.isoformat() if locked.due_date else "-",
                 "text": locked.instructions,
             },
-            unit_recipients(unit),
+            unit_recipients(unit, locked),
         )
     return locked
 
@@ -501,6 +504,9 @@ def approve_answer(
         text = locked.answer_draft if answer is None else answer
         locked.answer = _required(text, "answer", _("The answer cannot be empty."))
         locked.answer_draft = ""
+        if locked.extension_state == ExtensionState.REQUESTED:
+            # The answer went out first: a pending request has nothing left to extend.
+            locked.extension_state = ExtensionState.REFUSED
         locked.answered_at = timezone.now()
         today = timezone.localdate()
         locked.review_request_due = (
@@ -568,7 +574,7 @@ def _reopen(case: Case, by, action: str, comment: str, version: int | None) -> C
                 "due": locked.due_date.isoformat(),
                 "text": comment,
             },
-            unit_recipients(locked.unit),
+            unit_recipients(locked.unit, locked),
         )
     return locked
 
@@ -627,7 +633,7 @@ def approve_extension(case: Case, *, by, comment: str = "", version: int | None 
         _mail_after_commit(
             _("Extension approved: %(case)s") % {"case": _case_line(locked)},
             text,
-            unit_recipients(locked.unit),
+            unit_recipients(locked.unit, locked),
         )
     return locked
 
@@ -643,7 +649,7 @@ def refuse_extension(case: Case, *, by, comment: str, version: int | None = None
         _mail_after_commit(
             _("Extension refused: %(case)s") % {"case": _case_line(locked)},
             text,
-            unit_recipients(locked.unit),
+            unit_recipients(locked.unit, locked),
         )
     return locked
 
@@ -670,7 +676,7 @@ def add_supervision(case: Case, *, by, comment: str) -> CaseLog:
         _mail_after_commit(
             _("Supervision instruction: %(case)s") % {"case": _case_line(locked)},
             comment,
-            unit_recipients(locked.unit),
+            unit_recipients(locked.unit, locked),
         )
     return entry
 
@@ -684,6 +690,7 @@ def send_due_reminders(today: datetime.date) -> int:
     cases = (
         Case.objects.open()
         .filter(unit__isnull=False, due_date__isnull=False, due_date__lte=soon)
+        .exclude(classification=Classification.ACCUSATION)
         .select_related("unit")
         .order_by("due_date", "number")
     )

@@ -62,6 +62,12 @@ class DutyAdmin(admin.ModelAdmin):
     filter_horizontal = ["sections"]
     readonly_fields = ["version", "published_at", "changed_after_publication_at", "updated_at"]
 
+    def save_model(self, request, obj, form, change):
+        """A new version: a duty form opened before this edit is refused, not applied over it."""
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
     def has_change_permission(self, request, obj=None):
         """Published duties change only through a swap or a replacement (with a reason)."""
         if obj is not None and obj.state != Duty.State.DRAFT:

@@ -9,8 +9,8 @@ IDS = {"SECRET_KEY": 1, "PETITIONER_DATA_KEY": 2, "DATABASE_URL": 3, "ALLOWED_HO
 HINTS = {
     "SECRET_KEY": "Set SECRET_KEY to a random string of 50+ characters.",
     "PETITIONER_DATA_KEY": (
-        "Set PETITIONER_DATA_KEY (python -c \"from petitions.crypto import generate_key; "
-        "print(generate_key())\") and keep a copy: without it no ID number can be read."
+        'Set PETITIONER_DATA_KEY (python -c "from petitions.crypto import generate_key; '
+        'print(generate_key())") and keep a copy: without it no ID number can be read.'
     ),
     "DATABASE_URL": "Set DATABASE_URL=postgres://user:password@host:5432/name.",
     "ALLOWED_HOSTS": "Set ALLOWED_HOSTS to the site's host names, comma-separated.",

@@ -313,7 +313,7 @@ def _public_day(
 
 def _year_from(request, today: datetime.date) -> int:
     raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in YEARS:
+    if raw.isascii() and raw.isdecimal() and int(raw) in YEARS:
         return int(raw)
     return today.year
 

@@ -124,7 +124,7 @@ def publish(request, year: int):
     year = _year(year)
     month, kind = request.POST.get("month"), request.POST.get("kind")
     if month:
-        if not month.isdigit() or not 1 <= int(month) <= 12:
+        if not (month.isascii() and month.isdecimal()) or not 1 <= int(month) <= 12:
             raise Http404
         count = services.publish_month(year, int(month), by=request.user)
     elif kind:

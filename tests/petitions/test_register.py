@@ -477,3 +477,17 @@ def test_the_export_link_carries_the_filters(client_of, clerk):
     match = re.search(r'href="/cases/export\.xlsx\?([^"]*)"', response.content.decode())
     query = parse_qs(urlsplit("?" + match.group(1).replace("&amp;", "&")).query)
     assert query == {"state": [State.CLOSED], "q": ["噪音"]}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "received_to=9999-12-31",
+        # A forged cursor whose id is Infinity: ignored, not a server error.
+        "after=WyItcmVjZWl2ZWQiLCIyMDI1LTAxLTAxVDAwOjAwOjAwKzA4OjAwIixJbmZpbml0eV0",
+    ],
+)
+def test_extreme_query_values_give_the_register_not_an_error(client_of, clerk, query):
+    make_case(title="扬尘")
+    response = client_of(clerk).get(f"/cases/?{query}")
+    assert response.status_code == 200

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from petitions import intake, workflow
-from petitions.models import Case, CaseCounter, CaseLog, ExtensionState, State
+from petitions.models import Case, CaseCounter, CaseLog, Classification, ExtensionState, State
 from schedules.roles import Role
 from tests.conftest import make_user
 from tests.petitions.casework import (
@@ -541,3 +541,11 @@ def test_the_daily_command_sends_the_case_reminders(clerk, walker):
     call_command("sendreminders", "--date", "2025-05-01", stdout=out)
     assert "1" in out.getvalue().splitlines()[-1]
     assert any("shuangta@example.org" in m.to for m in mail.outbox)
+
+
+def test_no_reminder_mails_an_accusation_to_a_unit(clerk, walker):
+    with time_machine.travel(at(2025, 3, 3), tick=False):
+        walker(register(clerk, classification=Classification.ACCUSATION), State.ASSIGNED)
+    mail.outbox.clear()
+    assert workflow.send_due_reminders(datetime.date(2025, 5, 1)) == 0
+    assert mail.outbox == []

@@ -450,3 +450,9 @@ def test_the_signal_receiver_for_other_public_data_makes_pages_stale_on_commit(
             place.save()
             public.public_data_changed(sender=type(place), instance=place)
         assert "0421-2999999" in page_of(client)
+
+
+@pytest.mark.django_db
+def test_a_year_in_unicode_digits_shows_this_year_instead_of_failing(client):
+    response = client.get("/?year=%C2%B2")
+    assert response.status_code == 200
