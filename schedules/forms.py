@@ -133,8 +133,27 @@ class DutyForm(VersionedForm):
         return data
 
 
+class VersionedDutyField(forms.ModelChoiceField):
+    """A duty choice whose value carries the version shown ("12@3"), so that a swap with a duty
+    someone changed since the page was opened is refused rather than applied blindly."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Duty):
+            return f"{value.pk}@{value.version}"
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        pk, _at, version = str(value or "").partition("@")
+        duty = super().to_python(pk)
+        if duty is not None:
+            duty.expected_version = (
+                int(version) if version.isascii() and version.isdecimal() else None
+            )
+        return duty
+
+
 class SwapForm(VersionedForm):
-    other = forms.ModelChoiceField(Duty.objects.none(), label=_("Swap with"))
+    other = VersionedDutyField(Duty.objects.none(), label=_("Swap with"))
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )

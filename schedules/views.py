@@ -176,6 +176,7 @@ def duty_swap(request, pk: int):
             reason=form.cleaned_data["reason"],
             by=request.user,
             first_version=form.cleaned_data["version"],
+            second_version=other.expected_version,
         )
         messages.success(request, _("The two duties' leaders were swapped."))
 

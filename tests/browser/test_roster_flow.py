@@ -67,7 +67,7 @@ def test_administrator_generates_publishes_swaps_and_reads_history(
     march = Duty.objects.get(year=2025, month=3, kind="reception")
     page.goto(f"/roster/duty/{march.pk}/swap/")
     january = Duty.objects.get(year=2025, month=1, kind="reception")
-    page.locator("select[name=other]").select_option(str(january.pk))
+    page.locator("select[name=other]").select_option(f"{january.pk}@{january.version}")
     page.locator("textarea[name=reason]").fill("孙守堂3月出差，与厚春华对调")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()

@@ -245,3 +245,19 @@ def test_the_deploy_check_is_quiet_when_everything_is_set(settings):
 
     settings.UNSET_FOR_PRODUCTION = []
     assert production_variables(None) == []
+
+
+def test_a_swap_with_a_duty_changed_meanwhile_is_refused(
+    client_of, administrator, roster_2025, leaders
+):
+    services.publish_year(2025)
+    a, b = duty("reception", 1), duty("reception", 2)
+    shown = f"{b.pk}@{b.version}"  # the option as the page offered it
+    services.replace_leader(b, leaders[4], reason="病假")  # someone else, meanwhile
+    url = reverse("schedules:duty_swap", args=[a.pk])
+    response = client_of(administrator).post(
+        url, {"version": a.version, "other": shown, "reason": "出差"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert duty("reception", 1).leader == leaders[0]
