@@ -376,3 +376,21 @@ def test_a_case_due_within_a_week_stands_out(client_of, clerk, case):
 def test_a_case_due_later_does_not(client_of, clerk, case):
     page = client_of(clerk).get(detail(case)).content.decode()
     assert 'data-due="ok"' in page
+
+
+def test_a_unit_gets_no_same_petitioner_links_on_a_withheld_case(
+    client_of, clerk, unit_handler, unit, case
+):
+    """The unit may know the petitioner of an earlier released case; a link from this one
+    ("the same petitioner") would tell it who petitioned here."""
+    earlier = register(clerk, title="另一处工地噪声", location="龙城街道某小区")
+    earlier = walk(earlier, State.ASSIGNED, office=clerk, unit_user=unit_handler, unit=unit)
+    workflow.release_identity(earlier, by=clerk, comment="需要联系信访人")
+    page = client_of(unit_handler).get(detail(case)).content.decode()
+    assert earlier.number not in page
+
+
+def test_the_office_sees_the_same_petitioner_links(client_of, clerk, unit_handler, unit, case):
+    earlier = register(clerk, title="另一处工地噪声", location="龙城街道某小区")
+    page = client_of(clerk).get(detail(case)).content.decode()
+    assert earlier.number in page
