@@ -128,6 +128,13 @@ class Step:
     style: str = "primary"
 
 
+def _with_comment(verb):
+    """The common shape of a step: the workflow verb takes the version and a comment."""
+    return lambda case, user, data: verb(
+        case, by=user, version=data["version"], comment=data["comment"]
+    )
+
+
 STEPS: dict[str, Step] = {
     "accept": Step(
         AcceptForm,
@@ -157,9 +164,7 @@ STEPS: dict[str, Step] = {
     ),
     "start": Step(
         CommentForm,
-        lambda c, u, d: workflow.start_handling(
-            c, by=u, version=d["version"], comment=d["comment"]
-        ),
+        _with_comment(workflow.start_handling),
         gettext_lazy("Handling has started."),
     ),
     "note": Step(
@@ -175,7 +180,7 @@ STEPS: dict[str, Step] = {
     ),
     "return": Step(
         ReasonForm,
-        lambda c, u, d: workflow.return_answer(c, by=u, version=d["version"], comment=d["comment"]),
+        _with_comment(workflow.return_answer),
         gettext_lazy("The draft was returned to the unit."),
         "outline-danger",
     ),
@@ -193,22 +198,18 @@ STEPS: dict[str, Step] = {
     ),
     "close": Step(
         CommentForm,
-        lambda c, u, d: workflow.close_case(c, by=u, version=d["version"], comment=d["comment"]),
+        _with_comment(workflow.close_case),
         gettext_lazy("The case was closed."),
     ),
     "review": Step(
         ReviewRequestForm,
-        lambda c, u, d: workflow.request_review(
-            c, by=u, version=d["version"], comment=d["comment"]
-        ),
+        _with_comment(workflow.request_review),
         gettext_lazy("The review was opened."),
         "outline-primary",
     ),
     "second_review": Step(
         ReviewRequestForm,
-        lambda c, u, d: workflow.request_second_review(
-            c, by=u, version=d["version"], comment=d["comment"]
-        ),
+        _with_comment(workflow.request_second_review),
         gettext_lazy("The second review was opened."),
         "outline-primary",
     ),
@@ -222,24 +223,18 @@ STEPS: dict[str, Step] = {
     ),
     "approve_extension": Step(
         CommentForm,
-        lambda c, u, d: workflow.approve_extension(
-            c, by=u, version=d["version"], comment=d["comment"]
-        ),
+        _with_comment(workflow.approve_extension),
         gettext_lazy("The extension was approved."),
     ),
     "refuse_extension": Step(
         ReasonForm,
-        lambda c, u, d: workflow.refuse_extension(
-            c, by=u, version=d["version"], comment=d["comment"]
-        ),
+        _with_comment(workflow.refuse_extension),
         gettext_lazy("The extension was refused."),
         "outline-danger",
     ),
     "release": Step(
         ReasonForm,
-        lambda c, u, d: workflow.release_identity(
-            c, by=u, version=d["version"], comment=d["comment"]
-        ),
+        _with_comment(workflow.release_identity),
         gettext_lazy("The petitioner's identity was released to the unit."),
         "outline-warning",
     ),
