@@ -36,12 +36,12 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import Role
 from petitions.crypto import encrypt
 from petitions.models import Case
 from petitions.paging import SORTS, encode_cursor
 from petitions.search import bigrams
 from schedules.models import District, Leader, Unit
-from schedules.roles import Role
 
 TARGET_ROWS = 1_000_000
 FIRST_SEQUENCE = 100_000  # benchmark cases are numbered above this in each year

@@ -5,7 +5,7 @@ malformed value stops start-up with a message naming the variable. With nothing 
 application still starts, as a development default: an embedded PostgreSQL under ``var/``
 when DATABASE_URL is unset, random keys generated once and kept under ``var/keys/``, and
 localhost as the only host. ``manage.py check --deploy`` names each of those that production
-must set instead (schedules/checks.py). ``make run`` and ``make test`` also set ``DEBUG=1``.
+must set instead (accounts/checks.py). ``make run`` and ``make test`` also set ``DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ DEBUG = env_bool("DEBUG", False)
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 # Variables production must set; each one left to its development default is named by
-# `manage.py check --deploy` (schedules/checks.py).
+# `manage.py check --deploy` (accounts/checks.py).
 UNSET_FOR_PRODUCTION: list[str] = []
 
 
@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "accounts",
     "schedules",
     "petitions",
 ]
@@ -170,7 +171,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "schedules.context_processors.site",
+                "accounts.context_processors.site",
             ],
         },
     },
@@ -179,7 +180,7 @@ TEMPLATES = [
 # --- Sign-in and sessions -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "schedules.auth.StaffBackend",
+    "accounts.auth.StaffBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

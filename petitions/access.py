@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from axes.helpers import get_client_ip_address
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role, roles_of
 from petitions.identity import format_phone, mask_id_number, mask_phone, mask_text
 from petitions.models import AccessLog, Case
-from schedules.roles import Role, roles_of
 
 WITHHELD = _("(withheld)")
 

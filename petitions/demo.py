@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.demo import DEMO_USERNAMES, is_demo_account
 from petitions import intake, workflow
 from petitions.identity import id_check_character, normalize_phone, validate_id_number
 from petitions.models import (
@@ -42,6 +43,7 @@ from petitions.models import (
     ReferralReason,
     Satisfaction,
 )
+from schedules import demo as roster_demo
 from schedules.models import District, Duty, Leader, Unit
 
 # --- Petitioners ------------------------------------------------------------------------------
@@ -455,6 +457,16 @@ DEMO_TITLES = frozenset(case.title for case in DEMO_CASES)
 # --- Loading ----------------------------------------------------------------------------------
 
 
+def load(*, accounts: bool = True) -> roster_demo.LoadResult:
+    """The whole demo: the roster app's data (``schedules.demo.load``), then, with the
+    sign-ins, the demo cases; all in one transaction."""
+    with transaction.atomic():
+        result = roster_demo.load(accounts=accounts)
+        if accounts:
+            load_cases(result)
+    return result
+
+
 def load_cases(result) -> int:
     """Register and handle the demo cases once; returns how many were created.
 
@@ -462,8 +474,6 @@ def load_cases(result) -> int:
     added to its problems when they cannot be created (then none are). Needs the demo sign-ins,
     and DEBUG on, as they do.
     """
-    from schedules.demo import DEMO_USERNAMES, is_demo_account
-
     if not settings.DEBUG or Case.objects.filter(title__in=DEMO_TITLES).exists():
         return 0
     users = {

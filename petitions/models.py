@@ -19,8 +19,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.history import tracked
 from petitions.crypto import EncryptedTextField
-from schedules.history import tracked
+from petitions.search import index_case
 from schedules.models import District, Duty, Leader, Unit
 
 
@@ -136,7 +137,7 @@ class CaseQuerySet(models.QuerySet):
         leader the cases taken on their duty days. Accusations (检举控告类) are never shown to
         units or leaders: the accused must not learn who accused them.
         """
-        from schedules.roles import Role, roles_of
+        from accounts.roles import Role, roles_of
 
         roles = roles_of(user)
         if roles & {Role.ADMINISTRATOR, Role.PETITION_OFFICE}:
@@ -315,8 +316,6 @@ class Case(models.Model):
         return f"{self.number} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        from petitions.search import index_case
-
         index_case(self)  # the bigrams follow the title and text on every save
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"title", "content"} & set(update_fields):

@@ -48,6 +48,8 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.access import STAFF_ROLES
+from accounts.roles import roles_of
 from petitions import exports
 from petitions.access import WITHHELD, may_reveal, sees_identity
 from petitions.models import Case, Category, Channel, Classification, State
@@ -55,8 +57,6 @@ from petitions.paging import SORTS, fetch_page
 from petitions.search import search as search_cases
 from petitions.search import searchable_words
 from schedules.models import District, Leader, Unit
-from schedules.permissions import STAFF_ROLES
-from schedules.roles import roles_of
 
 PAGE_SIZES = (20, 50, 100)
 CHOICES_CACHE_SECONDS = 300

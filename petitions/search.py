@@ -79,22 +79,21 @@ def frequencies_key() -> str:
     return f"petitions:search:bigram-frequencies:{connection.settings_dict['NAME']}"
 
 
-def bigram_frequencies() -> dict[str, float]:
+def bigram_frequencies(table: str) -> dict[str, float]:
     """The share of cases holding each of the most common bigrams (PostgreSQL's statistics).
 
-    Read from ``pg_stats`` (kept current by autovacuum's ANALYZE) and cached for an hour; empty
-    before the first ANALYZE, when every word sends all its bigrams.
+    ``table`` is the cases' table. Read from ``pg_stats`` (kept current by autovacuum's
+    ANALYZE) and cached for an hour; empty before the first ANALYZE, when every word sends all
+    its bigrams.
     """
     key = frequencies_key()
     frequencies = cache.get(key)
     if frequencies is None:
-        from petitions.models import Case
-
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
                 "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
-                [Case._meta.db_table, "search_bigrams"],
+                [table, "search_bigrams"],
             )
             row = cursor.fetchone()
         # The frequencies list ends with three summary numbers: zip() leaves them out.
@@ -123,7 +122,7 @@ def search(queryset: QuerySet, term: str) -> QuerySet:
     words = searchable_words(term)
     if not words:
         return queryset.none()
-    frequencies = bigram_frequencies()
+    frequencies = bigram_frequencies(queryset.model._meta.db_table)
     wanted: set[str] = set()
     for word in words:
         wanted.update(index_terms(word, frequencies))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Role, has_role
 from petitions import access, intake, workflow
 from petitions.forms import (
     AcceptForm,
@@ -42,7 +43,6 @@ from petitions.forms import (
     SupervisionForm,
 )
 from petitions.models import Case, CaseLog, State
-from schedules.roles import Role, has_role
 
 
 def _form_errors(form, error: ValidationError) -> None:

@@ -44,6 +44,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import Role, roles_of
 from petitions.models import (
     Case,
     CaseLog,
@@ -55,7 +56,6 @@ from petitions.models import (
     State,
 )
 from schedules.models import Unit
-from schedules.roles import Role, roles_of
 
 # --- Who acts, relative to one case ----------------------------------------------------------
 

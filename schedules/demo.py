@@ -21,8 +21,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount
 from schedules.models import ContactPerson, District, Duty, Leader, Place, Unit
-from schedules.roles import Role
 
 # --- Organisation -------------------------------------------------------------------------------
 
@@ -102,47 +102,6 @@ VISIT_2024 = [
 
 ROSTERS_2024 = {Duty.Kind.RECEPTION: RECEPTION_2024, Duty.Kind.VISIT: VISIT_2024}
 
-# --- Demo sign-ins ------------------------------------------------------------------------------
-
-DEMO_PASSWORD = "demo-pass-2024"
-
-# Demo accounts get an address under this reserved domain (RFC 2606: never delivered). The
-# guard below refuses a demo user name only together with this mark, so that a real account
-# (or a test's account) that happens to be called "admin" is not locked out in production.
-DEMO_EMAIL_DOMAIN = "demo.invalid"
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    role: str
-    is_staff: bool = False
-    leader: str = ""  # name of the Leader the account signs in as
-    contact: str = ""  # name of the ContactPerson the account signs in as
-    units: list[str] = field(default_factory=list)  # units the account is a member of
-
-    @property
-    def email(self) -> str:
-        return f"{self.username}@{DEMO_EMAIL_DOMAIN}"
-
-
-DEMO_ACCOUNTS = [
-    DemoAccount("admin", Role.ADMINISTRATOR, is_staff=True),
-    DemoAccount("clerk", Role.PETITION_OFFICE, contact="王贤熙"),
-    DemoAccount("handler", Role.HANDLING_UNIT, units=["双塔分局"]),
-    DemoAccount("leader", Role.LEADER, leader="厚春华"),
-]
-
-DEMO_USERNAMES = frozenset(account.username for account in DEMO_ACCOUNTS)
-
-
-def is_demo_account(user) -> bool:
-    """A user the demo loader made: demo user name and the demo address mark."""
-    return user.username in DEMO_USERNAMES and (user.email or "").lower().endswith(
-        "@" + DEMO_EMAIL_DOMAIN
-    )
-
-
 # --- Loading ------------------------------------------------------------------------------------
 
 
@@ -171,7 +130,8 @@ def _get_or_create(result: LoadResult, model, lookup: dict, defaults: dict):
 
 def load(*, accounts: bool = True) -> LoadResult:
     """Create the demo organisation, the published 2024 rosters, the current year's rosters
-    when that year has none, and (optionally) the sign-ins with the demo cases.
+    when that year has none, and (optionally) the sign-ins. The demo cases are the petitions
+    app's (``petitions.demo.load``, which calls this first).
 
     Idempotent: an object is looked up by its natural key and created only when missing, so a
     second run changes nothing. The caller decides whether accounts are allowed (DEBUG); the
@@ -190,9 +150,6 @@ def load(*, accounts: bool = True) -> LoadResult:
         if accounts:  # a demo: an invented roster must never reach a real public page
             _load_current_year(result, place, leaders, contacts)
             _load_accounts(result, units, leaders, contacts)
-            from petitions.demo import load_cases
-
-            load_cases(result)
     return result
 
 

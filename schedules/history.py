@@ -1,17 +1,12 @@
-"""Append-only change history (django-pghistory): database triggers record every insert,
-update and delete, including bulk and raw SQL, with the signed-in user as context."""
+"""The roster's change history, readable: the events django-pghistory's triggers recorded
+(see ``accounts.history.tracked``), with names instead of keys."""
 
 from __future__ import annotations
 
-import pghistory
+import pghistory.models
+from django.contrib.auth import get_user_model
 
-
-def tracked():
-    """The decorator for every model whose changes must be kept."""
-    return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
-    )
-
+from schedules.models import ContactPerson, Leader, Place
 
 ROSTER_EVENT_MODELS = (
     "schedules.DutyEvent",
@@ -26,11 +21,6 @@ HIDDEN_FIELDS = {"version", "updated_at", "id"}
 
 def duty_history(limit: int = 300, model_events=ROSTER_EVENT_MODELS) -> list[dict]:
     """The newest roster changes, readable: who, when, what changed from what to what."""
-    import pghistory.models
-    from django.contrib.auth import get_user_model
-
-    from schedules.models import ContactPerson, Leader, Place
-
     events = list(
         pghistory.models.Events.objects.across(*model_events).order_by("-pgh_created_at")[:limit]
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schedules.history import tracked
+from accounts.history import tracked
 
 
 class District(models.TextChoices):

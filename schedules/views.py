@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import STAFF_ROLES
+from accounts.roles import Role, has_role, is_administrator
 from schedules import exports, services
 from schedules.forms import (
     AbsenceForm,
@@ -31,8 +33,6 @@ from schedules.models import (
     Notification,
     SiteSettings,
 )
-from schedules.permissions import STAFF_ROLES
-from schedules.roles import Role, has_role, is_administrator
 
 
 def _require(request, *roles: str) -> None:

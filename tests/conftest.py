@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
-from schedules.roles import Role
+from accounts.roles import Role
 
 PASSWORD = "correct-horse-battery"
 

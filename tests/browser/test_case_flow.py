@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from accounts.roles import Role
 from petitions.models import Case, State
-from schedules.roles import Role
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD, make_user
 from tests.petitions.casework import make_duty, make_leader, make_unit

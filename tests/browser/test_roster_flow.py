@@ -36,7 +36,7 @@ def bureau():
 def test_administrator_generates_publishes_swaps_and_reads_history(
     new_page, screenshot, bureau, django_user_model
 ):
-    from schedules.roles import Role
+    from accounts.roles import Role
 
     make_user(django_user_model, "chief", Role.ADMINISTRATOR, is_staff=True)
     page = new_page()

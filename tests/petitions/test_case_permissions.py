@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import grant_role_permissions
+from accounts.roles import Role
 from petitions import workflow
 from petitions.models import AccessLog, Case, State
-from schedules.permissions import grant_role_permissions
-from schedules.roles import Role
 from tests.conftest import make_user
 from tests.petitions.casework import (
     CHAOYANG_ID,

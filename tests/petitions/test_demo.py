@@ -240,8 +240,6 @@ def test_loaddemo_without_accounts_creates_no_cases(db, today):
 
 @override_settings(DEBUG=False)
 def test_cases_need_debug_even_when_loaded_directly(db, today):
-    from schedules import demo
-
-    demo.load(accounts=True)
+    case_demo.load(accounts=True)
 
     assert not Case.objects.exists()

@@ -15,9 +15,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from accounts.roles import Role
 from petitions import intake, workflow
 from petitions.models import Case, CaseCounter, CaseLog, Classification, ExtensionState, State
-from schedules.roles import Role
 from tests.conftest import make_user
 from tests.petitions.casework import (
     make_duty,

@@ -234,14 +234,14 @@ def test_the_login_page_switches_language(client, language, text):
 
 
 def test_the_deploy_check_names_each_variable_left_to_its_default(settings):
-    from schedules.checks import production_variables
+    from accounts.checks import production_variables
 
     settings.UNSET_FOR_PRODUCTION = ["PETITIONER_DATA_KEY", "DATABASE_URL"]
     assert [w.id for w in production_variables(None)] == ["xinfang.W002", "xinfang.W003"]
 
 
 def test_the_deploy_check_is_quiet_when_everything_is_set(settings):
-    from schedules.checks import production_variables
+    from accounts.checks import production_variables
 
     settings.UNSET_FOR_PRODUCTION = []
     assert production_variables(None) == []

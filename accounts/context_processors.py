@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from schedules.roles import Role, roles_of
+from accounts.roles import Role, roles_of
 
 
 def site(request) -> dict:

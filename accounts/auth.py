@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 
-from schedules.demo import is_demo_account
-from schedules.roles import Role
+from accounts.demo import is_demo_account
+from accounts.roles import Role
 
 
 class StaffBackend(ModelBackend):
@@ -37,5 +37,5 @@ class StaffBackend(ModelBackend):
         roles = set(user.role_names)
         if user.is_superuser:
             roles.add(Role.ADMINISTRATOR)
-        user._roles = roles  # read by schedules.roles.roles_of
+        user._roles = roles  # read by accounts.roles.roles_of
         return user

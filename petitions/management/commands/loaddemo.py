@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from schedules import demo
-from schedules.roles import Role
+from accounts.demo import DEMO_PASSWORD
+from accounts.roles import Role
+from petitions import demo
 
 
 class Command(BaseCommand):
@@ -60,5 +61,5 @@ class Command(BaseCommand):
                 self.stdout.write(_("Demo sign-ins (user name, role, password):"))
                 for account in result.accounts:
                     self.stdout.write(
-                        f"  {account.username}\t{Role(account.role).label}\t{demo.DEMO_PASSWORD}"
+                        f"  {account.username}\t{Role(account.role).label}\t{DEMO_PASSWORD}"
                     )

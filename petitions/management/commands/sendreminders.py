@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from petitions import workflow
 from schedules import services
 
 
@@ -22,20 +22,6 @@ def _date(value: str) -> datetime.date:
         raise argparse.ArgumentTypeError(
             _("%(value)r is not a date (YYYY-MM-DD).") % {"value": value}
         ) from None
-
-
-def _due_reminders_function():
-    """The cases' due-date reminders, once the petitions app provides them.
-
-    Only a missing module is tolerated: an import error inside it must still fail loudly.
-    """
-    try:
-        workflow = importlib.import_module("petitions.workflow")
-    except ModuleNotFoundError as error:
-        if error.name == "petitions.workflow":
-            return None
-        raise
-    return getattr(workflow, "send_due_reminders", None)
 
 
 class Command(BaseCommand):
@@ -66,10 +52,8 @@ class Command(BaseCommand):
                 _("%(date)s: sent %(count)d duty reminder(s).")
                 % {"date": today.isoformat(), "count": sent}
             )
-            send_due_reminders = _due_reminders_function()
-            if send_due_reminders is not None:
-                due = send_due_reminders(today)
-                self.stdout.write(
-                    _("%(date)s: sent %(count)s case reminder(s).")
-                    % {"date": today.isoformat(), "count": due}
-                )
+            due = workflow.send_due_reminders(today)
+            self.stdout.write(
+                _("%(date)s: sent %(count)s case reminder(s).")
+                % {"date": today.isoformat(), "count": due}
+            )
