@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from petitions import lookup
+from petitions.views import lookup
 
 app_name = "lookup"
 

@@ -27,6 +27,9 @@ WEEKEND_DAYS = frozenset({5, 6})
 # bound that still stops a loop when corrections mark every day off.
 MAX_SEARCH_DAYS = 366
 
+# The years the application plans for: rosters, case numbers and every year typed in a URL.
+YEARS = range(2000, 2101)
+
 
 class Cause(StrEnum):
     """Why the nominal day of a duty could not be used."""

@@ -9,9 +9,9 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from petitions import lookup as lookup_module
-from petitions.lookup import normalize_code, parse_number
 from petitions.models import Case, CaseLog, ReferralReason, Satisfaction, State
+from petitions.views import lookup as lookup_module
+from petitions.views.lookup import normalize_code, parse_number
 from tests.petitions.factories import DEFAULT_QUERY_CODE, make_case, make_unit
 
 LOOKUP = "/lookup/"
@@ -24,7 +24,7 @@ ANSWER = "经调查核实，您反映的问题属实，已责令施工单位夜�
 def _fresh_attempts(monkeypatch):
     """Attempts are counted in the (shared) cache: each test counts under its own keys."""
     prefix = f"test-lookup-attempts:{uuid.uuid4().hex}"
-    monkeypatch.setattr("petitions.lookup.ATTEMPTS_KEY_PREFIX", prefix)
+    monkeypatch.setattr("petitions.views.lookup.ATTEMPTS_KEY_PREFIX", prefix)
 
 
 @pytest.fixture(autouse=True)

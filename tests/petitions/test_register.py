@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from petitions.exports import EXPORT_LIMIT
 from petitions.models import AccessLog, Category, Channel, Classification, State
-from petitions.register import cache_key
 from petitions.search import frequencies_key
+from petitions.views.register import cache_key
 from schedules.models import District
 from tests.petitions.factories import ID_NUMBER, make_case, make_leader, make_unit
 

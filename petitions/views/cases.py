@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role
 from petitions import access, intake, workflow
-from petitions.forms import (
+from petitions.forms.cases import (
     AcceptForm,
     AnswerForm,
     AssignForm,
