@@ -13,6 +13,11 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import django
+import psycopg2
+from django.core.management import call_command
+from psycopg2 import sql
+
+from config.devdb import embedded_database_url
 
 SUITES = ["public", "register"]
 
@@ -25,13 +30,9 @@ def bench_database_url(url: str) -> str:
 
 
 def use_bench_database() -> None:
-    import psycopg2
-    from psycopg2 import sql
-
+    """Create the bench database if missing, and point ``DATABASE_URL`` at it."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        from config.devdb import embedded_database_url
-
         url = embedded_database_url()
     target = bench_database_url(url)
     name = urlsplit(target).path.lstrip("/")
@@ -49,8 +50,6 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     use_bench_database()
     django.setup()
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0)
     chosen = argv or SUITES
     for name in chosen:

@@ -33,6 +33,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from schedules import demo, services
+from schedules.models import ContactPerson, Duty, Leader
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 CLIENTS = 4  # concurrent connections: two per worker keeps both busy
@@ -55,24 +58,7 @@ def run() -> None:
     rows = _ensure_published_year()
     port = _free_port()
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                "sync",
-                "--chdir",
-                str(ROOT),
-            ],
-            cwd=ROOT,
-            env=_server_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        server = _start_server(port, log)
         try:
             body, not_modified, results, cpu = _measure(port, server, log)
         finally:
@@ -82,7 +68,11 @@ def run() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+    _report(rows, body, not_modified, results, cpu)
 
+
+def _report(rows: int, body: bytes, not_modified: int, results: dict, cpu: dict) -> None:
+    """Print the rates, the CPU time per request and the ratio of the listing to the minimal."""
     # Each listing run is compared with the minimal run just before it; the median is taken.
     ratio = statistics.median(
         lst / mini for mini, lst in zip(results["minimal"], results["listing"], strict=True)
@@ -147,9 +137,6 @@ def _measure(port: int, server: subprocess.Popen, log):
 
 def _ensure_published_year() -> int:
     """The current year's published days; generated and published from the demo data if none."""
-    from schedules import demo, services
-    from schedules.models import ContactPerson, Duty, Leader
-
     year = timezone.localdate().year
     if not Duty.objects.published().of_year(year).exists():
         with transaction.atomic():
@@ -163,6 +150,28 @@ def _ensure_published_year() -> int:
 
 
 # --- The server -------------------------------------------------------------------------------
+
+
+def _start_server(port: int, log) -> subprocess.Popen:
+    """Gunicorn with production settings on ``port``, writing to ``log``."""
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--chdir",
+            str(ROOT),
+        ],
+        cwd=ROOT,
+        env=_server_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _server_env() -> dict[str, str]:

@@ -1,23 +1,17 @@
-"""Named people for permission tests that read as sentences, and shared fixtures."""
+"""Named people for permission tests that read as sentences, the demo data as ``loaddemo``
+loads it, and settings every test shares. The factories are in ``tests/factories.py``; each
+test package's conftest adds its own named people."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
-from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import override_settings
 
 from accounts.roles import Role
-
-PASSWORD = "correct-horse-battery"
-
-
-def make_user(django_user_model, username: str, *roles: str, **extra):
-    user = django_user_model.objects.create_user(
-        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
-    )
-    for role in roles:
-        # get_or_create: a browser (transactional) test flushes the migration-made groups.
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +82,22 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+# --- The demo data ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan_2024(db):
+    """The plan's organisation and 2024 rosters, as `loaddemo` loads them (no sign-ins)."""
+    call_command("loaddemo", "--no-accounts", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_with_accounts(db):
+    """The whole demo, sign-ins included (which needs DEBUG on)."""
+    with override_settings(DEBUG=True):
+        call_command("loaddemo", stdout=io.StringIO())
 
 
 # --- In CI (REQUIRE_BROWSER_TESTS=1) a skipped browser test fails the run -------------------

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from petitions.models import Case, State
 from tests.browser.conftest import sign_in
-from tests.conftest import PASSWORD, make_user
-from tests.petitions.casework import make_duty, make_leader, make_unit
+from tests.factories import PASSWORD, make_duty, make_leader, make_unit, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +26,7 @@ def people(transactional_db, django_user_model, settings):
     handler = make_user(django_user_model, "handler", Role.HANDLING_UNIT, first_name="海宁")
     leader_user = make_user(django_user_model, "leader", Role.LEADER)
     unit = make_unit("双塔分局", handler, email="shuangta@example.org")
-    leader = make_leader(leader_user, name="厚春华", position="局长")
+    leader = make_leader("厚春华", "局长", user=leader_user)
     make_duty(leader)
     return {"unit": unit, "leader": leader, "handler": handler}
 
@@ -71,6 +70,20 @@ def test_a_case_from_the_desk_to_closing(new_page, screenshot, people):
     clerk = new_page()
     sign_in(clerk, "clerk", PASSWORD)
     clerk.goto("/cases/new/")
+    tab_through_the_desk_form(clerk)
+    register_with_a_mistyped_phone_first(clerk, screenshot)
+    case = registered_on_the_leaders_day(clerk, people["leader"])
+    accept_and_assign(clerk)
+    the_unit_answers(new_page(), screenshot, case)
+    the_office_approves_and_closes(clerk, screenshot, case)
+    the_leader_sees_it(new_page(), screenshot, case)
+
+
+# --- The steps, in order ------------------------------------------------------------------------
+
+
+def tab_through_the_desk_form(clerk) -> None:
+    """The form opens on the channel, and Tab visits the fields in the order of TAB_ORDER."""
     assert clerk.evaluate("document.activeElement.name") == "channel"
     order = []
     for _ in TAB_ORDER:
@@ -80,6 +93,9 @@ def test_a_case_from_the_desk_to_closing(new_page, screenshot, people):
     assert clerk.evaluate("document.activeElement.type") == "submit"
     clerk.locator("#id_channel").focus()
 
+
+def register_with_a_mistyped_phone_first(clerk, screenshot) -> None:
+    """A mistyped phone is refused at the field, the rest is kept; corrected, the case is sent."""
     clerk.select_option("#id_channel", "reception_day")
     clerk.fill("#id_petitioner_name", "张建国")
     clerk.fill("#id_petitioner_phone", "12345")  # mistyped: refused, the rest is kept
@@ -103,12 +119,18 @@ def test_a_case_from_the_desk_to_closing(new_page, screenshot, people):
     screenshot(clerk, "case-intake")
     clerk.locator("form.case-form button[type=submit]").click()
 
+
+def registered_on_the_leaders_day(clerk, leader) -> Case:
+    """The new case links to the leader on duty and shows the ID number masked."""
     expect(clerk.locator("#case-state")).to_have_attribute("data-state", "registered")
     expect(clerk.locator("#case-leader")).to_contain_text("厚春华")
     case = Case.objects.get()
-    assert case.leader == people["leader"]
+    assert case.leader == leader
     expect(clerk.locator("#petitioner-id")).to_have_text("2113**********1239")
+    return case
 
+
+def accept_and_assign(clerk) -> None:
     step(clerk, "accept").locator("button[type=submit]").click()
     expect(clerk.locator("#case-state")).to_have_attribute("data-state", "accepted")
     assign = step(clerk, "assign")
@@ -117,7 +139,9 @@ def test_a_case_from_the_desk_to_closing(new_page, screenshot, people):
     assign.locator("button[type=submit]").click()
     expect(clerk.locator("#case-state")).to_have_attribute("data-state", "assigned")
 
-    handler = new_page()
+
+def the_unit_answers(handler, screenshot, case: Case) -> None:
+    """The unit sees no petitioner, and cannot reveal one; it starts and drafts the answer."""
     sign_in(handler, "handler", PASSWORD)
     handler.goto(f"/cases/{case.pk}/")
     expect(handler.locator("#petitioner-withheld")).to_be_visible()
@@ -130,6 +154,9 @@ def test_a_case_from_the_desk_to_closing(new_page, screenshot, people):
     draft.locator("button[type=submit]").click()
     expect(handler.locator("#case-state")).to_have_attribute("data-state", "answer_drafted")
 
+
+def the_office_approves_and_closes(clerk, screenshot, case: Case) -> None:
+    """Approved, the feedback recorded, closed; then the receipt and the answer print."""
     clerk.reload()
     step(clerk, "approve").locator("button[type=submit]").click()
     expect(clerk.locator("#case-state")).to_have_attribute("data-state", "answered")
@@ -147,7 +174,9 @@ def test_a_case_from_the_desk_to_closing(new_page, screenshot, people):
     clerk.goto(f"/cases/{case.pk}/print/answer/")
     screenshot(clerk, "case-answer")
 
-    leader = new_page()
+
+def the_leader_sees_it(leader, screenshot, case: Case) -> None:
+    """The case is on the leader's page, with the petitioner's name and a masked phone."""
     sign_in(leader, "leader", PASSWORD)
     leader.goto("/cases/leader/")
     expect(leader.locator("#leader-cases")).to_contain_text(case.number)

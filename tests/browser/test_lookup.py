@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from petitions.models import Case, Satisfaction, State
-from tests.petitions.factories import DEFAULT_QUERY_CODE, make_case
+from tests.factories import DEFAULT_QUERY_CODE, make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from schedules import public, services
 from schedules.models import ContactPerson, Duty, Leader, Place
-from tests.schedules.conftest import CONTACTS, LEADERS
+from tests.factories import CONTACTS, LEADERS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,8 +8,7 @@ import pytest
 
 from schedules.models import Absence, ContactPerson, Duty, Leader, Place
 from tests.browser.conftest import sign_in
-from tests.conftest import PASSWORD, make_user
-from tests.schedules.conftest import CONTACTS, LEADERS
+from tests.factories import CONTACTS, LEADERS, PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

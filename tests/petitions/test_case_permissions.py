@@ -12,53 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import grant_role_permissions
-from accounts.roles import Role
 from petitions import workflow
 from petitions.models import AccessLog, Case, State
-from tests.conftest import make_user
-from tests.petitions.casework import (
-    CHAOYANG_ID,
-    make_duty,
-    make_leader,
-    make_unit,
-    referral_reason,
-    register,
-    walk,
-)
+from tests.factories import CHAOYANG_ID, make_duty, referral_reason, register, walk
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MASKED_ID = "2113**********1239"
 MASKED_PHONE = "138****8000"
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
-def unit(unit_handler):
-    return make_unit("双塔分局", unit_handler)
-
-
-@pytest.fixture
-def other_handler(db, django_user_model):
-    user = make_user(django_user_model, "other_handler", Role.HANDLING_UNIT)
-    make_unit("龙城分局", user)
-    return user
-
-
-@pytest.fixture
-def other_leader(db, django_user_model):
-    user = make_user(django_user_model, "other_leader", Role.LEADER)
-    make_leader(user, name="王晓东", position="副局长")
-    return user
-
-
-@pytest.fixture
-def case(clerk, leader_user, unit_handler, unit):
+def case(clerk, leader, unit_handler, unit):
     """Taken on the leader's reception day, with a photo, assigned to the unit."""
-    duty = make_duty(make_leader(leader_user))
+    duty = make_duty(leader)
     photo = SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
     registered = register(clerk, channel="reception_day", duty=duty, attachments=[photo])
     return walk(registered, State.ASSIGNED, office=clerk, unit_user=unit_handler, unit=unit)

@@ -18,7 +18,7 @@ from petitions.crypto import lookup_hash
 from petitions.identity import id_check_character
 from petitions.models import Attachment, Case, Category, ReferralReason, Satisfaction, State
 from schedules.models import Duty
-from tests.petitions.casework import (
+from tests.factories import (
     CHAOYANG_ID,
     VALID_ID,
     make_duty,
@@ -32,11 +32,6 @@ from tests.petitions.casework import (
 NEW = "/cases/new/"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

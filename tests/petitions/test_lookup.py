@@ -12,7 +12,7 @@ from django.utils import timezone
 from petitions.models import Case, CaseLog, ReferralReason, Satisfaction, State
 from petitions.views import lookup as lookup_module
 from petitions.views.lookup import normalize_code, parse_number
-from tests.petitions.factories import DEFAULT_QUERY_CODE, make_case, make_unit
+from tests.factories import DEFAULT_QUERY_CODE, make_case, make_unit
 
 LOOKUP = "/lookup/"
 CASE_PAGE = "/lookup/case/"

@@ -18,7 +18,7 @@ from petitions.models import AccessLog, Category, Channel, Classification, State
 from petitions.search import frequencies_key
 from petitions.views.register import cache_key
 from schedules.models import District
-from tests.petitions.factories import ID_NUMBER, make_case, make_leader, make_unit
+from tests.factories import ID_NUMBER, make_case, make_leader, make_unit
 
 LIST = "/cases/"
 PHONE_DIGITS = "13800138000"
@@ -37,18 +37,6 @@ def _fresh_cache():
 def _in_english(client):
     """Assertions read the English texts; the default language is Chinese."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def unit(unit_handler):
-    unit = make_unit("双塔分局", district=District.SHUANGTA)
-    unit.members.add(unit_handler)
-    return unit
-
-
-@pytest.fixture
-def leader(leader_user):
-    return make_leader("王晓东", "副局长", user=leader_user)
 
 
 def titles(response) -> list[str]:

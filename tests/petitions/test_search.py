@@ -14,7 +14,7 @@ from petitions.search import (
     search,
     searchable_words,
 )
-from tests.petitions.factories import make_case
+from tests.factories import make_case
 
 
 @pytest.fixture(autouse=True)

@@ -1,17 +1,13 @@
+"""The roster tests' named people: the plan's petition room, its five leaders and three contact
+persons (in the rotation order, with addresses), and the 2025 rosters drawn from them."""
+
 from __future__ import annotations
 
 import pytest
 
-from schedules.models import ContactPerson, Leader, Place
-
-LEADERS = [
-    ("厚春华", "局长"),
-    ("王晓东", "副局长"),
-    ("孙守堂", "副局长"),
-    ("傅博", "副局长"),
-    ("郭大维", "执法队队长"),
-]
-CONTACTS = ["王贤熙", "于海宁", "李明姬"]
+from schedules import services
+from schedules.models import Place
+from tests.factories import CONTACTS, LEADERS, make_contact, make_leader
 
 
 @pytest.fixture
@@ -27,9 +23,7 @@ def place(db):
 @pytest.fixture
 def leaders(db):
     return [
-        Leader.objects.create(
-            name=name, position=position, rotation_order=i, email=f"l{i}@example.org"
-        )
+        make_leader(name, position, rotation_order=i, email=f"l{i}@example.org")
         for i, (name, position) in enumerate(LEADERS)
     ]
 
@@ -37,7 +31,7 @@ def leaders(db):
 @pytest.fixture
 def contacts(db):
     return [
-        ContactPerson.objects.create(name=name, rotation_order=i, email=f"c{i}@example.org")
+        make_contact(name, rotation_order=i, email=f"c{i}@example.org")
         for i, name in enumerate(CONTACTS)
     ]
 
@@ -45,7 +39,5 @@ def contacts(db):
 @pytest.fixture
 def roster_2025(leaders, contacts, place):
     """The 2025 rosters generated as drafts from the plan's rotations."""
-    from schedules import services
-
     services.generate_year(2025, leaders, contacts)
     return 2025

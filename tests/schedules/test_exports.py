@@ -9,38 +9,23 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from schedules import exports
-from schedules.models import ContactPerson, Duty, Leader
+from schedules.models import Duty
 from schedules.workdays import library_confirmed_years
+from tests.factories import make_contact, make_duty, make_leader
 
 # The first year whose holiday arrangement the installed `holidays` package does not know.
 PROVISIONAL_YEAR = max(library_confirmed_years()) + 1
 
 
 @pytest.fixture
-def plan_2024(db):
-    """The plan's organisation and 2024 rosters, as `loaddemo` loads them (no sign-ins)."""
-    call_command("loaddemo", "--no-accounts", stdout=io.StringIO())
-
-
-@pytest.fixture
 def provisional_duty(db):
     """A reception duty in a year whose official arrangement is not known yet."""
-    leader = Leader.objects.create(name="厚春华", position="局长")
-    contact = ContactPerson.objects.create(name="王贤熙")
-    return Duty.objects.create(
-        kind=Duty.Kind.RECEPTION,
-        year=PROVISIONAL_YEAR,
-        month=3,
-        date=datetime.date(PROVISIONAL_YEAR, 3, 12),
-        leader=leader,
-        contact=contact,
-        state=Duty.State.PUBLISHED,
-    )
+    day = datetime.date(PROVISIONAL_YEAR, 3, 12)
+    return make_duty(make_leader(), day, contact=make_contact())
 
 
 def sheet_rows(content: bytes) -> list[tuple]:
