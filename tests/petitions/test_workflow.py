@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from accounts.roles import Role
-from petitions import intake, workflow
+from petitions import intake, notifications, workflow
 from petitions.models import Case, CaseCounter, CaseLog, Classification, ExtensionState, State
 from tests.conftest import make_user
 from tests.petitions.casework import (
@@ -267,6 +267,21 @@ def test_each_change_raises_the_version(clerk, reception_case):
 # --- The log -----------------------------------------------------------------------------------
 
 
+def test_the_petitioners_rating_is_a_workflow_step_logged_by_nobody(walker, reception_case):
+    case = walker(reception_case, State.ANSWERED)
+    rated = workflow.rate_answer(case, satisfaction="basically")
+    assert rated.satisfaction == "basically" and rated.version == case.version + 1
+    entry = CaseLog.objects.filter(case=case).last()
+    assert entry.action == CaseLog.Action.FEEDBACK and entry.by is None
+
+
+def test_a_second_rating_is_refused_by_the_workflow(walker, reception_case):
+    case = workflow.rate_answer(walker(reception_case, State.ANSWERED), satisfaction="satisfied")
+    with pytest.raises(ValidationError):
+        workflow.rate_answer(case, satisfaction="not_satisfied")
+    assert Case.objects.get(pk=case.pk).satisfaction == "satisfied"
+
+
 def test_a_transition_is_logged_with_who_and_comment(clerk, reception_case):
     workflow.accept_case(reception_case, by=clerk, comment="当场受理")
     entry = reception_case.logs.last()
@@ -511,7 +526,7 @@ def test_reminders_list_overdue_and_due_soon_cases_per_unit(clerk, unit, walker)
         later = walker(register(clerk, title="河道垃圾"), State.ASSIGNED)
         Case.objects.filter(pk=later.pk).update(due_date=datetime.date(2025, 6, 30))
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 5, 15)) == 1
+    assert notifications.send_due_reminders(datetime.date(2025, 5, 15)) == 1
     body = mail.outbox[0].body
     assert late.number in body and soon.number in body
     assert later.number not in body
@@ -523,7 +538,7 @@ def test_reminders_go_to_the_members_when_the_unit_has_no_address(clerk, unit_ha
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walk(register(clerk), State.ASSIGNED, office=clerk, unit_user=unit_handler, unit=unit)
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 5, 1)) == 1
+    assert notifications.send_due_reminders(datetime.date(2025, 5, 1)) == 1
     assert mail.outbox[0].to == [unit_handler.email]
 
 
@@ -531,7 +546,7 @@ def test_no_reminder_for_closed_cases(clerk, walker):
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walker(register(clerk), State.CLOSED)
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 6, 1)) == 0
+    assert notifications.send_due_reminders(datetime.date(2025, 6, 1)) == 0
 
 
 def test_the_daily_command_sends_the_case_reminders(clerk, walker):
@@ -547,5 +562,5 @@ def test_no_reminder_mails_an_accusation_to_a_unit(clerk, walker):
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walker(register(clerk, classification=Classification.ACCUSATION), State.ASSIGNED)
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 5, 1)) == 0
+    assert notifications.send_due_reminders(datetime.date(2025, 5, 1)) == 0
     assert mail.outbox == []

@@ -255,10 +255,10 @@ def test_sendreminders_uses_today_without_date(people, mailoutbox, settings, tim
 
 
 def test_sendreminders_calls_the_cases_due_reminders(db, monkeypatch):
-    from petitions import workflow
+    from petitions import notifications
 
     calls = []
-    monkeypatch.setattr(workflow, "send_due_reminders", lambda today: calls.append(today) or 0)
+    monkeypatch.setattr(notifications, "send_due_reminders", lambda today: calls.append(today) or 0)
 
     run("sendreminders", "--date", TODAY.isoformat())
 
