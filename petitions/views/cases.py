@@ -8,7 +8,6 @@ what the user may not do, with the reason.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -394,10 +393,8 @@ def case_print(request, pk: int, document: str) -> HttpResponse:
         "handling_days": settings.HANDLING_DAYS,
         "review_request_days": settings.REVIEW_REQUEST_DAYS,
     }
-    if case.accepted_at:
-        context["handling_due"] = timezone.localdate(case.accepted_at) + datetime.timedelta(
-            days=settings.HANDLING_DAYS
-        )
+    if document == "acceptance":
+        context["handling_due"] = case.answer_due_at_acceptance()
     if document == "refusal":
         refusal = case.logs.filter(to_state=State.NOT_ACCEPTED).last()
         context["refused_on"] = refusal.at if refusal else case.received_at
