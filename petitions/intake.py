@@ -160,7 +160,7 @@ def register_case(
     """
     fields = _checked_fields(by, fields)
     duty = resolve_duty(fields["channel"], fields["received_at"], duty)
-    existing = Case.objects.filter(submission_token=submission_token).first()
+    existing = registered_with(submission_token)
     if existing is not None:
         return Registration(existing, created=False)
     try:
@@ -169,10 +169,15 @@ def register_case(
         return Registration(duplicate.case, created=False)
     except IntegrityError:
         # The same form sent twice at the same moment: the other request made the case.
-        existing = Case.objects.filter(submission_token=submission_token).first()
+        existing = registered_with(submission_token)
         if existing is None:
             raise
         return Registration(existing, created=False)
+
+
+def registered_with(token: uuid.UUID | None) -> Case | None:
+    """The case a form with this submission token registered, if it was sent before."""
+    return Case.objects.filter(submission_token=token).first() if token else None
 
 
 def _checked_fields(by, fields: dict) -> dict:
@@ -233,7 +238,7 @@ def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
     sequence, number = next_number(year)
     # The counter lock serialises registrations: a request with the same token that was
     # running alongside has committed by now, and its case is visible.
-    existing = Case.objects.filter(submission_token=token).first()
+    existing = registered_with(token)
     if existing is not None:
         raise _AlreadyRegistered(existing)
     acceptance_due = timelimits.acceptance_due(_local_day(received_at))

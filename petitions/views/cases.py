@@ -81,7 +81,7 @@ def case_new(request):
     _require(access.may_register(request.user))
     if request.method == "POST":
         token = _token(request.POST.get("submission_token"))
-        existing = Case.objects.filter(submission_token=token).first() if token else None
+        existing = intake.registered_with(token)
         if existing is not None:
             messages.info(
                 request,
