@@ -318,6 +318,8 @@ EXTENSION_MAX_DAYS = env_int("EXTENSION_MAX_DAYS", 30, minimum=1)
 REVIEW_REQUEST_DAYS = env_int("REVIEW_REQUEST_DAYS", 30, minimum=1)
 REVIEW_HANDLING_DAYS = env_int("REVIEW_HANDLING_DAYS", 30, minimum=1)
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7, minimum=1)
+# Case lookups (right or wrong) one address may make in an hour (petitions/ratelimit.py).
+LOOKUP_ATTEMPTS_PER_HOUR = env_int("LOOKUP_ATTEMPTS_PER_HOUR", 10, minimum=1)
 # 32 random bytes, urlsafe base64: encrypts petitioners' ID numbers, phones and addresses.
 PETITIONER_DATA_KEY = env_or_generated(
     "PETITIONER_DATA_KEY", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()

@@ -1,7 +1,16 @@
-"""Who sees a petitioner's identity, and the access log of every unmasked view.
+"""Who may do what with a case: see it, act on it, reveal or print the petitioner's data.
 
-The rules (《信访工作条例》: never disclose a petitioner's identity or material to the people or
-unit complained about):
+Views, forms, services and templates ask this module; the workflow's transitions table
+(``petitions/workflow.py``) says which of the parts below may take which step, and
+``Case.objects.visible_to`` (``petitions/models.py``) which cases a user may see at all.
+
+Who acts, relative to one case: the petition office (and administrators, who can do what the
+office does), administrators (approve extensions), the handling unit (for an accusation: the
+office itself) and the receiving leader.
+
+Who sees the petitioner's identity, and the access log of every unmasked view; the rules
+(《信访工作条例》: never disclose a petitioner's identity or material to the people or unit
+complained about):
 
 * ID number, phone and address are shown masked to everyone by default.
 * The petition office and administrators may reveal the unmasked values; every reveal, and
@@ -9,41 +18,126 @@ unit complained about):
 * A handling unit sees the petitioner's name and (masked) contact data only once the office
   has released the identity for that case; before that it reads "(withheld)".
 * The receiving leader met the petitioner: name and masked contact data.
+
+The petitioner, without signing in, sees their own case with its number and query code (only
+the columns in ``PUBLIC_FIELDS``) and may rate the answer once it is sent.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 
 from axes.helpers import get_client_ip_address
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, roles_of
+from accounts.access import OFFICE_ROLES, is_office
+from accounts.roles import Role, has_role
+from petitions.crypto import decrypt, encrypt
 from petitions.identity import format_phone, mask_id_number, mask_phone, mask_text
-from petitions.models import AccessLog, Case
+from petitions.models import AccessLog, Case, Classification, State
+from petitions.numbers import normalize_code
+from schedules.models import Unit
+
+# --- Who acts, relative to one case ----------------------------------------------------------
+
+OFFICE = "office"  # petition office staff, and administrators (who can do office actions)
+ADMIN = "admin"  # administrators: approve extensions
+UNIT = "unit"  # members of the case's handling unit (for accusations: the office itself)
+LEADER = "leader"  # the leader who received the case on a duty day
+
+ACTOR_LABELS = {
+    OFFICE: _("the petition office"),
+    ADMIN: _("an administrator"),
+    UNIT: _("the handling unit"),
+    LEADER: _("the receiving leader"),
+}
+
+
+def actors_for(user, case: Case) -> set[str]:
+    """The parts ``user`` plays for ``case`` (empty for someone with no business in it).
+
+    Accusations (检举控告类) never reach a unit or a leader; the office handles them itself.
+    """
+    actors: set[str] = set()
+    if is_office(user):
+        actors.add(OFFICE)
+    if has_role(user, Role.ADMINISTRATOR):
+        actors.add(ADMIN)
+    if case.classification == Classification.ACCUSATION:
+        if OFFICE in actors:
+            actors.add(UNIT)
+        return actors
+    if (
+        has_role(user, Role.HANDLING_UNIT)
+        and case.unit_id
+        and Unit.objects.filter(pk=case.unit_id, members=user).exists()
+    ):
+        actors.add(UNIT)
+    if case.is_led_by(user):
+        actors.add(LEADER)
+    return actors
+
+
+# --- What the office alone does --------------------------------------------------------------
+
+
+def may_register(user) -> bool:
+    """The petition office registers cases at the desk."""
+    return is_office(user)
+
+
+def may_print(user) -> bool:
+    """The petition office prints the documents the petitioner receives."""
+    return is_office(user)
+
+
+def may_see_leader_cases(user) -> bool:
+    """The list of cases taken on leaders' duty days: leaders and the office."""
+    return has_role(user, Role.LEADER, *OFFICE_ROLES)
+
+
+def leader_cases(user) -> QuerySet[Case]:
+    """The cases taken on leaders' duty days that ``user`` may list: all for the office, a
+    leader's own otherwise."""
+    cases = Case.objects.visible_to(user).filter(leader__isnull=False)
+    if is_office(user):
+        return cases
+    leader = getattr(user, "leader", None)
+    return cases.filter(leader=leader) if leader else cases.none()
+
+
+# --- The petitioner's identity ---------------------------------------------------------------
 
 WITHHELD = _("(withheld)")
 
 
 def may_reveal(user) -> bool:
     """The petition office and administrators may see unmasked values (each view logged)."""
-    return bool(roles_of(user) & {Role.PETITION_OFFICE, Role.ADMINISTRATOR})
+    return is_office(user)
 
 
 def sees_identity(user, case: Case) -> bool:
-    """Whether the user may know who the petitioner is (name; contact data masked)."""
-    roles = roles_of(user)
-    if roles & {Role.PETITION_OFFICE, Role.ADMINISTRATOR}:
-        return True
-    leader = getattr(user, "leader", None)
-    if Role.LEADER in roles and leader is not None and case.leader_id == leader.pk:
-        return True
-    return case.identity_released
+    """Whether the user may know who the petitioner is (name; contact data masked).
+
+    ``case`` may also be one of the register's light rows (``leader_id``, ``identity_released``):
+    the model's rule is borrowed unbound, as those rows borrow the time-limit rules.
+    """
+    return is_office(user) or Case.is_led_by(case, user) or case.identity_released
 
 
 def may_see_attachments(user, case: Case) -> bool:
     """Scanned letters carry the petitioner's name and address: the same rule as the identity."""
     return sees_identity(user, case)
+
+
+def linked_cases(user, case: Case) -> QuerySet[Case]:
+    """The cases ``user`` may see linked to ``case`` (repeats, the same petitioner or place):
+    none while the identity is withheld, since "the same petitioner" would tell who it is."""
+    visible = Case.objects.visible_to(user)
+    return visible if sees_identity(user, case) else visible.none()
 
 
 @dataclass(frozen=True)
@@ -109,3 +203,93 @@ def log_print(request, case: Case, document: str, *, unmasked: bool) -> None:
     """A printed document that carries unmasked values (or the query code) is logged."""
     if unmasked:
         log_access(request, case, AccessLog.Action.PRINT, document)
+
+
+# --- The petitioner's own case, without signing in -------------------------------------------
+
+# The states in which the answer has been approved and sent to the petitioner.
+ANSWER_SENT = (State.ANSWERED, State.CLOSED, State.REVIEW, State.SECOND_REVIEW)
+# The state in words for a petitioner: internal steps (assigned, answer drafted) are "handling".
+PUBLIC_STATES = {
+    State.REGISTERED: _("Received, being registered"),
+    State.ACCEPTED: _("Accepted"),
+    State.NOT_ACCEPTED: _("Not accepted"),
+    State.ASSIGNED: _("Being handled"),
+    State.IN_PROGRESS: _("Being handled"),
+    State.ANSWER_DRAFTED: _("Being handled"),
+    State.ANSWERED: _("Answered"),
+    State.CLOSED: _("Closed"),
+    State.REVIEW: _("Under review"),
+    State.SECOND_REVIEW: _("Under second review"),
+}
+
+# The only columns a lookup reads: no names, no contact data, no notes, no unit.
+PUBLIC_FIELDS = (
+    "id",
+    "number",
+    "query_code",
+    "state",
+    "received_at",
+    "accepted_at",
+    "acceptance_due",
+    "due_date",
+    "answered_at",
+    "answer",
+    "satisfaction",
+    "referral_reason__notice_text",
+)
+
+
+def public_cases() -> QuerySet[Case]:
+    """Cases as a petitioner may read them: only ``PUBLIC_FIELDS``."""
+    return Case.objects.select_related("referral_reason").only(*PUBLIC_FIELDS)
+
+
+@lru_cache(maxsize=1)
+def _decoy_token() -> str:
+    return encrypt("decoy-query-code")
+
+
+def find_case(number: str, code: str) -> Case | None:
+    """The case with this number and code, or None: the same work whichever part is wrong.
+
+    Codes are compared in constant time; a number that cannot be read still costs the query,
+    and an unknown number still decrypts and compares a code, so the timing tells nothing.
+    """
+    case = public_cases().numbered(number).first()
+    if case is None:
+        expected = normalize_code(decrypt(_decoy_token()))
+        hmac.compare_digest(expected.encode(), normalize_code(code).encode())
+        return None
+    expected = normalize_code(case.query_code)
+    if hmac.compare_digest(expected.encode(), normalize_code(code).encode()) and expected:
+        return case
+    return None
+
+
+# The answer may be rated once it is sent: not during a review, whose answer is not out yet.
+RATEABLE = (State.ANSWERED, State.CLOSED)
+
+
+def may_rate(case: Case) -> bool:
+    """The petitioner may rate the answer once it is sent, if no feedback is recorded yet."""
+    return case.state in RATEABLE and case.answered_at is not None and not case.satisfaction
+
+
+def public_status(case: Case) -> dict:
+    """What the petitioner may know of their case (《信访工作条例》 art. 21: the progress and
+    the result): the state in plain words, the date that matters, whether the answer is out,
+    and for a matter not accepted the notice that says where to go."""
+    due = case.due_date if case.state not in ANSWER_SENT else None
+    if case.state == State.REGISTERED:
+        due = case.acceptance_due
+    notice = ""
+    if case.state == State.NOT_ACCEPTED and case.referral_reason_id:
+        notice = case.referral_reason.notice_text
+    return {
+        "state_label": PUBLIC_STATES.get(case.state, ""),
+        "due": due,
+        "due_is_acceptance": case.state == State.REGISTERED,
+        "answer_sent": case.state in ANSWER_SENT and case.answered_at is not None,
+        "notice": notice,
+    }

@@ -126,7 +126,20 @@ def validate_id_number(value: str, today: date | None = None) -> str:
     are loaded.
     """
     number = normalize_id_number(value)
+    _check_layout(number)
+    _check_birth_date(number, date.today() if today is None else today)
+    if id_check_character(number[:17]) != number[17]:
+        # Deliberately do not reveal the expected character: that would let a mistyped
+        # number be "corrected" into someone else's valid number.
+        raise ValidationError(
+            _("The ID number's check character does not match; please check every digit."),
+            code="id_checksum",
+        )
+    return number
 
+
+def _check_layout(number: str) -> None:
+    """Length, character set and region code of a normalized ID number."""
     if len(number) != ID_NUMBER_LENGTH:
         raise ValidationError(
             _("An ID number must have 18 characters; %(length)d given."),
@@ -148,6 +161,9 @@ def validate_id_number(value: str, today: date | None = None) -> str:
             params={"code": region},
         )
 
+
+def _check_birth_date(number: str, today: date) -> None:
+    """The embedded birth date is a calendar date between 1900 and ``today``."""
     try:
         birth_date = birth_date_from_id(number)
     except ValueError:
@@ -156,8 +172,6 @@ def validate_id_number(value: str, today: date | None = None) -> str:
             code="id_birth_date",
             params={"value": number[6:14]},
         ) from None
-    if today is None:
-        today = date.today()
     if birth_date > today:
         raise ValidationError(
             _("The birth date in the ID number (%(value)s) is in the future."),
@@ -170,16 +184,6 @@ def validate_id_number(value: str, today: date | None = None) -> str:
             code="id_birth_date",
             params={"value": number[6:14]},
         )
-
-    if id_check_character(number[:17]) != number[17]:
-        # Deliberately do not reveal the expected character: that would let a mistyped
-        # number be "corrected" into someone else's valid number.
-        raise ValidationError(
-            _("The ID number's check character does not match; please check every digit."),
-            code="id_checksum",
-        )
-
-    return number
 
 
 # ------------------------------------------------------------------------ phone numbers

@@ -6,15 +6,15 @@ a leader's reception or visit day links to, ``register_case`` (one case per subm
 attachments stored under random names, a matter that is not taken up recorded as not accepted
 at once) and the search for earlier related and unresolved cases of the same petitioner or
 place. It is apart from ``petitions/workflow.py``, which holds what happens to a registered case
-(transitions, time limits, extension, identity release, supervision, reminders): intake builds
-on the workflow's helpers (``write_log``, ``record_acceptance``, ``record_refusal``,
-``needs_referral``...), and the workflow never imports intake.
+(transitions, extension, identity release, supervision): intake builds on the workflow's
+``record_acceptance`` and ``record_refusal``, and the workflow never imports intake. The
+referral rule is the model's (``needs_referral``), the time limits ``petitions/timelimits.py``'s,
+and who may register ``petitions/access.py``'s.
 """
 
 from __future__ import annotations
 
 import datetime
-import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,8 +29,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from petitions import access, timelimits
+from petitions.caselog import write_log
 from petitions.crypto import lookup_hash
 from petitions.models import (
+    OPEN_STATES,
+    REFERRAL_REASON_REQUIRED,
     Attachment,
     Case,
     CaseCounter,
@@ -39,32 +43,15 @@ from petitions.models import (
     Channel,
     Satisfaction,
     State,
-)
-from petitions.workflow import (
-    OPEN,
-    days_after,
-    is_office,
     needs_referral,
-    record_acceptance,
-    record_refusal,
-    write_log,
 )
+from petitions.numbers import case_number, new_query_code
+from petitions.workflow import record_acceptance, record_refusal
 from schedules.models import Duty
 
-# --- Numbers, query codes and duty days -------------------------------------------------------
+# --- Numbers and duty days --------------------------------------------------------------------
 
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out by phone
-QUERY_CODE_LENGTH = 8
 DUTY_CHANNELS = {Channel.RECEPTION_DAY: Duty.Kind.RECEPTION, Channel.VISIT_DAY: Duty.Kind.VISIT}
-
-
-def new_query_code() -> str:
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
-
-
-def case_number(year: int, sequence: int) -> str:
-    """朝环信〔2025〕0007: prefix, year of receipt, sequence within the year."""
-    return f"{settings.CASE_NUMBER_PREFIX}〔{year}〕{sequence:04d}"
 
 
 def next_number(year: int) -> tuple[int, str]:
@@ -171,7 +158,33 @@ def register_case(
     phone). A matter that is not taken up is recorded as not accepted with its referral reason
     at once (the notice is given on the spot); ``accept_now`` accepts any other at once.
     """
-    if not is_office(by):
+    fields = _checked_fields(by, fields)
+    duty = resolve_duty(fields["channel"], fields["received_at"], duty)
+    existing = registered_with(submission_token)
+    if existing is not None:
+        return Registration(existing, created=False)
+    try:
+        return _register(by, submission_token, duty, fields, attachments, accept_now)
+    except _AlreadyRegistered as duplicate:
+        return Registration(duplicate.case, created=False)
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other request made the case.
+        existing = registered_with(submission_token)
+        if existing is None:
+            raise
+        return Registration(existing, created=False)
+
+
+def registered_with(token: uuid.UUID | None) -> Case | None:
+    """The case a form with this submission token registered, if it was sent before."""
+    return Case.objects.filter(submission_token=token).first() if token else None
+
+
+def _checked_fields(by, fields: dict) -> dict:
+    """Refuse a registration by someone else than the office, or a referral without a reason;
+    a matter that is taken up loses a reason picked by mistake (it would print a wrong notice).
+    """
+    if not access.may_register(by):
         raise ValidationError(_("Only the petition office registers cases."), code="role")
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
@@ -181,41 +194,33 @@ def register_case(
     )
     if refer and not fields.get("referral_reason"):
         raise ValidationError(
-            {
-                "referral_reason": _(
-                    "A matter outside the four categories, in litigation or skipping a level "
-                    "needs a referral reason: it tells the petitioner where to go."
-                )
-            },
-            code="referral_required",
+            {"referral_reason": REFERRAL_REASON_REQUIRED}, code="referral_required"
         )
     if not refer:
-        # A reason picked by mistake for a matter that is taken up would print a wrong notice.
         fields = {**fields, "referral_reason": None, "referral_note": ""}
-    duty = resolve_duty(fields["channel"], fields["received_at"], duty)
+    return fields
 
-    existing = Case.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return Registration(existing, created=False)
-    try:
-        with transaction.atomic(), pghistory.context(reason="register"):
-            case = _create_case(by, submission_token, duty, fields)
-            for upload in attachments:
-                _store_attachment(case, upload, by)
-            warnings = _mark_repeat(case)
-            write_log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
-            if refer:
-                record_refusal(case, by, fields["referral_reason"], fields.get("referral_note", ""))
-            elif accept_now:
-                record_acceptance(case, by, _("Accepted on the spot."))
-    except _AlreadyRegistered as duplicate:
-        return Registration(duplicate.case, created=False)
-    except IntegrityError:
-        # The same form sent twice at the same moment: the other request made the case.
-        existing = Case.objects.filter(submission_token=submission_token).first()
-        if existing is None:
-            raise
-        return Registration(existing, created=False)
+
+def _register(
+    by,
+    token: uuid.UUID,
+    duty: Duty | None,
+    fields: dict,
+    attachments: Sequence[UploadedFile],
+    accept_now: bool,
+) -> Registration:
+    """Create the case with its attachments, repeat mark and log in one transaction; a matter
+    that is referred elsewhere is recorded as not accepted at once."""
+    with transaction.atomic(), pghistory.context(reason="register"):
+        case = _create_case(by, token, duty, fields)
+        for upload in attachments:
+            _store_attachment(case, upload, by)
+        warnings = _mark_repeat(case)
+        write_log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
+        if case.needs_referral():
+            record_refusal(case, by, fields["referral_reason"], fields.get("referral_note", ""))
+        elif accept_now:
+            record_acceptance(case, by, _("Accepted on the spot."))
     return Registration(case, created=True, warnings=warnings)
 
 
@@ -233,10 +238,10 @@ def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
     sequence, number = next_number(year)
     # The counter lock serialises registrations: a request with the same token that was
     # running alongside has committed by now, and its case is visible.
-    existing = Case.objects.filter(submission_token=token).first()
+    existing = registered_with(token)
     if existing is not None:
         raise _AlreadyRegistered(existing)
-    acceptance_due = days_after(_local_day(received_at), settings.ACCEPTANCE_DAYS)
+    acceptance_due = timelimits.acceptance_due(_local_day(received_at))
     people = fields.get("people_count") or 1
     phone = fields.get("petitioner_phone", "")
     id_number = fields.get("petitioner_id_number", "")
@@ -276,7 +281,7 @@ def _store_attachment(case: Case, upload: UploadedFile, by) -> Attachment:
 # --- Repeat petitions (重复访) -----------------------------------------------------------------
 
 
-UNRESOLVED = OPEN  # plus closed cases whose petitioner was not satisfied (see _unresolved)
+UNRESOLVED = OPEN_STATES  # plus closed cases whose petitioner was not satisfied (see _unresolved)
 
 
 def _unresolved() -> Q:

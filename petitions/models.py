@@ -1,8 +1,10 @@
 """Petition cases: what petitioners bring, and what happens to it until they have an answer.
 
-The rules of registering a case (numbering, repeat detection) live in ``petitions/intake.py``,
-the workflow's rules (which transition, by whom, time limits) in ``petitions/workflow.py``;
-this module holds the records and the rules about one record.
+The rules of registering a case (repeat detection) live in ``petitions/intake.py``, the
+workflow's (which transition, by whom) in ``petitions/workflow.py``, the time limits in
+``petitions/timelimits.py``, who may see or do what in ``petitions/access.py``; this module holds
+the records and the rules about one record: which states are open, when a matter is referred
+elsewhere, who the case's leader is.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import is_office
 from accounts.history import tracked
+from accounts.roles import Role, has_role
 from petitions.crypto import EncryptedTextField
+from petitions.numbers import parse_number
 from petitions.search import index_case
 from schedules.models import District, Duty, Leader, Unit
 
@@ -65,6 +70,12 @@ class State(models.TextChoices):
     SECOND_REVIEW = "second_review", _("Under second review")
 
 
+# A case in one of these states is finished: no clock runs, nothing is due, no reminder goes out.
+# (The register's partial indexes exclude exactly these states, in this order.)
+CLOSED_STATES = (State.CLOSED, State.NOT_ACCEPTED)
+OPEN_STATES = tuple(state for state in State if state not in CLOSED_STATES)
+
+
 class ExtensionState(models.TextChoices):
     """Where the one extension a case may get stands (an administrator decides)."""
 
@@ -77,6 +88,28 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY = "basically", _("Basically satisfied")
     NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+
+REFERRAL_REASON_REQUIRED = _(
+    "A matter outside the four categories, in litigation or skipping a level needs a referral "
+    "reason: it tells the petitioner where to go."
+)
+
+
+def needs_referral(category: str, in_litigation: bool, skipped_level: bool) -> bool:
+    """Outside the four categories, in litigation, or skipping a level: not taken up here.
+
+    The desk form, intake and the acceptance ask it: such a matter is recorded as not
+    accepted, with a referral reason that tells the petitioner where to go.
+    """
+    return category == Category.NOT_ACCEPTED or bool(in_litigation) or bool(skipped_level)
+
+
+def leader_of(user) -> Leader | None:
+    """The leader a user signs in as, if they hold the leader role."""
+    if not has_role(user, Role.LEADER):
+        return None
+    return getattr(user, "leader", None)
 
 
 @tracked()
@@ -117,7 +150,7 @@ class CaseCounter(models.Model):
 
 class CaseQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(state__in=[State.CLOSED, State.NOT_ACCEPTED])
+        return self.exclude(state__in=CLOSED_STATES)
 
     def overdue(self, today: datetime.date):
         return self.open().filter(due_date__lt=today)
@@ -130,6 +163,11 @@ class CaseQuerySet(models.QuerySet):
     def for_unit(self, unit_ids):
         return self.filter(unit_id__in=unit_ids)
 
+    def numbered(self, text: str):
+        """The case with the number as typed (none if it cannot be read)."""
+        year, sequence = parse_number(text) or (0, 0)
+        return self.filter(year=year, sequence=sequence)
+
     def visible_to(self, user):
         """The cases a user may see at all (checked on the server for every view and export).
 
@@ -137,16 +175,14 @@ class CaseQuerySet(models.QuerySet):
         leader the cases taken on their duty days. Accusations (检举控告类) are never shown to
         units or leaders: the accused must not learn who accused them.
         """
-        from accounts.roles import Role, roles_of
-
-        roles = roles_of(user)
-        if roles & {Role.ADMINISTRATOR, Role.PETITION_OFFICE}:
+        if is_office(user):
             return self
         allowed = models.Q(pk__in=[])
-        if Role.HANDLING_UNIT in roles:
+        if has_role(user, Role.HANDLING_UNIT):
             allowed |= models.Q(unit__in=Unit.objects.filter(members=user))
-        if Role.LEADER in roles and hasattr(user, "leader"):
-            allowed |= models.Q(leader=user.leader)
+        leader = leader_of(user)
+        if leader is not None:
+            allowed |= models.Q(leader=leader)
         return self.filter(allowed).exclude(classification=Classification.ACCUSATION)
 
 
@@ -299,7 +335,7 @@ class Case(models.Model):
             models.Index(fields=["leader", "-received_at", "-id"], name="case_leader_idx"),
             models.Index(
                 fields=["-received_at", "-id"],
-                condition=~models.Q(state__in=["closed", "not_accepted"]),
+                condition=~models.Q(state__in=list(CLOSED_STATES)),
                 name="case_open_received_idx",
             ),
             models.Index(DUE_KEY, "id", name="case_due_key_idx"),
@@ -307,7 +343,7 @@ class Case(models.Model):
             models.Index(
                 DUE_KEY,
                 "id",
-                condition=~models.Q(state__in=["closed", "not_accepted"]),
+                condition=~models.Q(state__in=list(CLOSED_STATES)),
                 name="case_open_due_idx",
             ),
         ]
@@ -322,8 +358,26 @@ class Case(models.Model):
             kwargs["update_fields"] = {*update_fields, "search_bigrams"}
         super().save(*args, **kwargs)
 
+    def is_led_by(self, user) -> bool:
+        """Whether ``user`` is the leader who received this case on a duty day."""
+        leader = leader_of(user)
+        return leader is not None and self.leader_id == leader.pk
+
+    def needs_referral(self) -> bool:
+        return needs_referral(self.category, self.in_litigation, self.skipped_level)
+
+    def answer_due_at_acceptance(self) -> datetime.date | None:
+        """The answer's due date as stored when the case was accepted (the acceptance notice
+        gives it). The due date moves with an extension and is cleared by the answer, so it is
+        read from the case's history: the first saved row with this acceptance and a due date.
+        """
+        if self.accepted_at is None:
+            return None
+        stored = self.events.filter(accepted_at=self.accepted_at).exclude(due_date=None)
+        return stored.order_by("pgh_id").values_list("due_date", flat=True).first()
+
     def days_left(self, today: datetime.date | None = None) -> int | None:
-        if not self.due_date or self.state in (State.CLOSED, State.NOT_ACCEPTED):
+        if not self.due_date or self.state in CLOSED_STATES:
             return None
         return (self.due_date - (today or timezone.localdate())).days
 

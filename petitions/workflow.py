@@ -1,114 +1,54 @@
-"""The case workflow: which transition, from which state, by whom, and the legal time limits.
+"""The case workflow: which transition, from which state, by whom; and the verbs that change
+a registered case (acceptance, assignment, handling, the answer, feedback and the petitioner's
+own rating, closing, reviews, the extension, the identity's release, the leader's supervision).
 
-This module holds what happens to a case once it is registered: the transitions table
-(``TRANSITIONS``), the verbs that change a case's state (acceptance, assignment, handling, the
-answer, feedback, closing, reviews), the extension of the time limit, the release of the
-petitioner's identity to the unit, the leader's supervision and the daily due-date reminders
-(``send_due_reminders``, which the ``sendreminders`` command looks up here). Registering a case,
-its number and query code, and repeat detection are intake: ``petitions/intake.py``, which
-builds on the helpers here (``write_log``, ``record_acceptance``, ``record_refusal``...) and is
-never imported by this module.
+Who plays which part is decided in ``petitions/access.py``, the time limits in
+``timelimits.py``, the mail in ``notifications.py``, how a change is stored in ``caselog.py``.
+Intake (``intake.py``) builds on ``record_acceptance`` and ``record_refusal``; this module never
+imports it.
 
-Every verb here checks the actor's role and the case's state against ``TRANSITIONS``, locks
-the row and compares the form's ``version`` (a stale second save is refused), changes the
-case in one transaction with a ``CaseLog`` entry (who, when, comment) and a reason in the
-history context, stores the due date when a clock starts, and sends mail only once the
-transaction has committed. Refusals are ``ValidationError``s whose message says why, keyed by
-form field where the input is at fault.
-
-Time limits (settings, with 《信访工作条例》 2022 as defaults): the acceptance notice within
-ACCEPTANCE_DAYS of receipt; the answer within HANDLING_DAYS of acceptance, plus one extension of
-at most EXTENSION_MAX_DAYS approved by an administrator; a review (复查) may be requested within
-REVIEW_REQUEST_DAYS of the answer and is answered within REVIEW_HANDLING_DAYS; a second review
-(复核) the same; after it the same matter is not taken up again.
+Every verb checks the actor's part and the case's state against ``TRANSITIONS``, locks the row
+and compares the form's ``version`` (a stale second save is refused), changes the case in one
+transaction with a ``CaseLog`` entry (who, when, comment) and a reason in the history context,
+stores the due date when a clock starts, and has its mail sent once the transaction committed.
+Refusals are ``ValidationError``s saying why, keyed by form field where the input is at fault.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pghistory
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Role, roles_of
+from petitions import notifications, timelimits
+from petitions.access import ACTOR_LABELS, ADMIN, LEADER, OFFICE, UNIT, actors_for, may_rate
+from petitions.caselog import StaleCase, locked_case, save_change, write_log
 from petitions.models import (
+    OPEN_STATES,
     Case,
     CaseLog,
-    Category,
-    Classification,
     ExtensionState,
     ReferralReason,
     Satisfaction,
     State,
 )
+from petitions.timelimits import days_after
 from schedules.models import Unit
-
-# --- Who acts, relative to one case ----------------------------------------------------------
-
-OFFICE = "office"  # petition office staff, and administrators (who can do office actions)
-ADMIN = "admin"  # administrators: approve extensions
-UNIT = "unit"  # members of the case's handling unit (for accusations: the office itself)
-LEADER = "leader"  # the leader who received the case on a duty day
-
-ACTOR_LABELS = {
-    OFFICE: gettext_lazy("the petition office"),
-    ADMIN: gettext_lazy("an administrator"),
-    UNIT: gettext_lazy("the handling unit"),
-    LEADER: gettext_lazy("the receiving leader"),
-}
-
-
-def actors_for(user, case: Case) -> set[str]:
-    """The parts ``user`` plays for ``case`` (empty for someone with no business in it).
-
-    Accusations (检举控告类) never reach a unit or a leader; the office handles them itself.
-    """
-    roles = roles_of(user)
-    actors: set[str] = set()
-    if roles & {Role.PETITION_OFFICE, Role.ADMINISTRATOR}:
-        actors.add(OFFICE)
-    if Role.ADMINISTRATOR in roles:
-        actors.add(ADMIN)
-    if case.classification == Classification.ACCUSATION:
-        if OFFICE in actors:
-            actors.add(UNIT)
-        return actors
-    if (
-        Role.HANDLING_UNIT in roles
-        and case.unit_id
-        and Unit.objects.filter(pk=case.unit_id, members=user).exists()
-    ):
-        actors.add(UNIT)
-    leader = getattr(user, "leader", None)
-    if Role.LEADER in roles and leader is not None and case.leader_id == leader.pk:
-        actors.add(LEADER)
-    return actors
-
-
-def is_office(user) -> bool:
-    return bool(roles_of(user) & {Role.PETITION_OFFICE, Role.ADMINISTRATOR})
-
 
 # --- The transitions, as data ----------------------------------------------------------------
 
 S = State
 HANDLING = frozenset({S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.ANSWER_DRAFTED})
 REVIEWING = frozenset({S.REVIEW, S.SECOND_REVIEW})
-OPEN = frozenset({S.REGISTERED, *HANDLING, S.ANSWERED, *REVIEWING})
+OPEN = frozenset(OPEN_STATES)
 
 
 @dataclass(frozen=True)
@@ -183,34 +123,12 @@ def _state_names(states: Iterable[str]) -> str:
 def _precondition(case: Case, action: str, today: datetime.date) -> str | None:
     """Why ``action`` cannot happen to ``case`` now beyond state and role, or None."""
     if action == "extension":
-        if case.review_level:
-            return _("A review has its own time limit and cannot be extended.")
-        if case.extension_state == ExtensionState.APPROVED:
-            return _("This case was already extended once; only one extension is possible.")
-        if case.extension_state == ExtensionState.REQUESTED:
-            return _("An extension was already requested and waits for an administrator.")
-    elif action in ("approve_extension", "refuse_extension"):
-        if case.extension_state != ExtensionState.REQUESTED:
-            return _("No extension has been requested.")
-        if action == "approve_extension" and case.review_level:
-            return _("A review has its own time limit and cannot be extended.")
-    elif action in ("review", "second_review"):
-        wanted = 0 if action == "review" else 1
-        if case.review_level >= 2:
-            return _(
-                "The second review is final: the same facts and reasons are not taken up again."
-            )
-        if case.review_level != wanted:
-            return (
-                _("A review was already held; the petitioner may ask for a second review.")
-                if action == "review"
-                else _("A second review follows a review; ask for a review first.")
-            )
-        if not case.review_request_due or today > case.review_request_due:
-            return _("The %(days)d days to ask for a review after the answer have passed.") % {
-                "days": settings.REVIEW_REQUEST_DAYS
-            }
-    elif action == "release":
+        return timelimits.extension_refusal(case)
+    if action in ("approve_extension", "refuse_extension"):
+        return timelimits.extension_decision_refusal(case, approve=action == "approve_extension")
+    if action in ("review", "second_review"):
+        return timelimits.review_refusal(case, second=action == "second_review", today=today)
+    if action == "release":
         if case.identity_released:
             return _("The petitioner's identity is already released to the unit.")
         if not case.unit_id:
@@ -264,55 +182,14 @@ def allowed_actions(user, case: Case, today: datetime.date | None = None) -> lis
     return found
 
 
-class StaleCase(ValidationError):
-    """Someone else changed the case since the form was opened."""
-
-    def __init__(self):
-        super().__init__(
-            gettext_lazy(
-                "Someone else changed this case while you were working on it. The page now "
-                "shows their change; check it and try again."
-            ),
-            code="stale",
-        )
-
-
 @contextmanager
 def _changing(case: Case, user, action: str, version: int | None) -> Iterator[Case]:
     """Lock the case, refuse a stale form, check the transition; the body changes it."""
-    with transaction.atomic(), pghistory.context(reason=action):
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+    with locked_case(case, action) as locked:
         if version is not None and locked.version != version:
             raise StaleCase()
         check(locked, user, action)
         yield locked
-
-
-def write_log(
-    case: Case, by, action: str, comment: str = "", from_state="", to_state=""
-) -> CaseLog:
-    """One entry of the case's log (also written by intake when a case is registered)."""
-    return CaseLog.objects.create(
-        case=case,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        by=by if getattr(by, "pk", None) else None,
-    )
-
-
-def _save(case: Case, by, *, to_state: str | None = None, comment: str = "", action=None):
-    """Store a change (new version); a state change is logged as a transition."""
-    before = case.state
-    if to_state is not None:
-        case.state = to_state
-    case.version += 1
-    case.save()
-    if to_state is not None:
-        write_log(case, by, action or CaseLog.Action.TRANSITION, comment, before, to_state)
-    elif action is not None:
-        write_log(case, by, action, comment)
 
 
 def _required(value: str, field_name: str, message: str) -> str:
@@ -322,52 +199,7 @@ def _required(value: str, field_name: str, message: str) -> str:
     return value
 
 
-def days_after(start: datetime.date, days: int) -> datetime.date:
-    """``days`` calendar days after ``start``: a due date (intake's acceptance notice too)."""
-    return start + datetime.timedelta(days=days)
-
-
-# --- Mail -------------------------------------------------------------------------------------
-
-
-def unit_recipients(unit: Unit | None, case: Case | None = None) -> list[str]:
-    """The unit's own address, else its members' addresses; nobody for an accusation, which
-    the office handles itself and never mails to a unit."""
-    if unit is None or (case is not None and case.classification == Classification.ACCUSATION):
-        return []
-    if unit.email:
-        return [unit.email]
-    return sorted({m.email for m in unit.members.filter(is_active=True) if m.email})
-
-
-def _mail_after_commit(subject: str, body: str, recipients: Sequence[str]) -> None:
-    recipients = list(recipients)
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
-
-
-def _case_line(case: Case) -> str:
-    return f"{case.number} {case.title}"
-
-
-def _administrator_addresses() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True)
-    admins = users.filter(Q(groups__name=Role.ADMINISTRATOR) | Q(is_superuser=True))
-    return sorted({u.email for u in admins if u.email})
-
-
 # --- Acceptance -------------------------------------------------------------------------------
-
-
-def needs_referral(category: str, in_litigation: bool, skipped_level: bool) -> bool:
-    """Outside the four categories, in litigation, or skipping a level: not taken up here.
-
-    Asked when a case is accepted, and by intake when it is registered (then it is recorded
-    as not accepted at once, with its referral reason).
-    """
-    return category == Category.NOT_ACCEPTED or in_litigation or skipped_level
 
 
 def record_acceptance(case: Case, by, comment: str) -> None:
@@ -376,7 +208,7 @@ def record_acceptance(case: Case, by, comment: str) -> None:
     No role or state check: the caller has made it (``accept_case``) or has just registered
     the case in the same transaction (``intake.register_case`` with ``accept_now``).
     """
-    if needs_referral(case.category, case.in_litigation, case.skipped_level):
+    if case.needs_referral():
         raise ValidationError(
             {
                 "category": _(
@@ -388,8 +220,8 @@ def record_acceptance(case: Case, by, comment: str) -> None:
         )
     now = timezone.now()
     case.accepted_at = now
-    case.due_date = days_after(timezone.localdate(), settings.HANDLING_DAYS)
-    _save(case, by, to_state=State.ACCEPTED, comment=comment)
+    case.due_date = timelimits.handling_due(timezone.localdate())
+    save_change(case, by, to_state=State.ACCEPTED, comment=comment)
 
 
 def record_refusal(case: Case, by, reason: ReferralReason, note: str) -> None:
@@ -397,7 +229,7 @@ def record_refusal(case: Case, by, reason: ReferralReason, note: str) -> None:
     case.referral_reason = reason
     case.referral_note = note
     case.due_date = None
-    _save(case, by, to_state=State.NOT_ACCEPTED, comment=f"{reason.title}\n{note}".strip())
+    save_change(case, by, to_state=State.NOT_ACCEPTED, comment=f"{reason.title}\n{note}".strip())
 
 
 def accept_case(
@@ -446,31 +278,21 @@ def assign_case(
         locked.unit = unit
         locked.instructions = instructions.strip()
         comment = f"{unit.name}\n{locked.instructions}".strip()
-        _save(locked, by, to_state=State.ASSIGNED, comment=comment)
-        _mail_after_commit(
-            _("New case for %(unit)s: %(case)s") % {"unit": unit.name, "case": _case_line(locked)},
-            _("The petition office assigned case %(case)s to you. Due: %(due)s.\n\n%(text)s")
-            % {
-                "case": _case_line(locked),
-                "due": locked.due_date.isoformat() if locked.due_date else "-",
-                "text": locked.instructions,
-            },
-            unit_recipients(unit, locked),
-        )
+        save_change(locked, by, to_state=State.ASSIGNED, comment=comment)
+        notifications.notify_assigned(locked)
     return locked
 
 
 def start_handling(case: Case, *, by, comment: str = "", version: int | None = None) -> Case:
     with _changing(case, by, "start", version) as locked:
-        _save(locked, by, to_state=State.IN_PROGRESS, comment=comment.strip())
+        save_change(locked, by, to_state=State.IN_PROGRESS, comment=comment.strip())
     return locked
 
 
 def add_progress_note(case: Case, *, by, comment: str) -> CaseLog:
     """A note does not change the case, so no version check: notes never conflict."""
     comment = _required(comment, "comment", _("Write the note."))
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+    with locked_case(case, "note") as locked:
         check(locked, by, "note")
         return write_log(locked, by, CaseLog.Action.NOTE, comment)
 
@@ -480,7 +302,7 @@ def draft_answer(case: Case, *, by, answer: str, version: int | None = None) -> 
     answer = _required(answer, "answer", _("Write the answer."))
     with _changing(case, by, "draft", version) as locked:
         locked.answer_draft = answer
-        _save(locked, by, to_state=State.ANSWER_DRAFTED, comment=answer)
+        save_change(locked, by, to_state=State.ANSWER_DRAFTED, comment=answer)
     return locked
 
 
@@ -492,7 +314,7 @@ def return_answer(case: Case, *, by, comment: str, version: int | None = None) -
     """The office sends a draft back with what is missing."""
     comment = _required(comment, "comment", _("Say what the draft needs."))
     with _changing(case, by, "return", version) as locked:
-        _save(locked, by, to_state=_working_state(locked), comment=comment)
+        save_change(locked, by, to_state=_working_state(locked), comment=comment)
     return locked
 
 
@@ -508,12 +330,11 @@ def approve_answer(
             # The answer went out first: a pending request has nothing left to extend.
             locked.extension_state = ExtensionState.REFUSED
         locked.answered_at = timezone.now()
-        today = timezone.localdate()
-        locked.review_request_due = (
-            None if locked.review_level >= 2 else days_after(today, settings.REVIEW_REQUEST_DAYS)
+        locked.review_request_due = timelimits.review_request_due(
+            timezone.localdate(), locked.review_level
         )
         locked.due_date = None
-        _save(locked, by, to_state=State.ANSWERED, comment=locked.answer)
+        save_change(locked, by, to_state=State.ANSWERED, comment=locked.answer)
     return locked
 
 
@@ -527,13 +348,8 @@ def record_feedback(
         )
     with _changing(case, by, "feedback", version) as locked:
         locked.satisfaction = satisfaction
-        label = Satisfaction(satisfaction).label
-        _save(
-            locked,
-            by,
-            action=CaseLog.Action.FEEDBACK,
-            comment=f"{label}\n{comment.strip()}".strip(),
-        )
+        text = f"{Satisfaction(satisfaction).label}\n{comment.strip()}".strip()
+        save_change(locked, by, action=CaseLog.Action.FEEDBACK, comment=text)
     return locked
 
 
@@ -551,7 +367,7 @@ def close_case(case: Case, *, by, comment: str = "", version: int | None = None)
                 code="no_feedback",
             )
         locked.closed_at = timezone.now()
-        _save(locked, by, to_state=State.CLOSED, comment=comment.strip())
+        save_change(locked, by, to_state=State.CLOSED, comment=comment.strip())
     return locked
 
 
@@ -559,23 +375,12 @@ def _reopen(case: Case, by, action: str, comment: str, version: int | None) -> C
     comment = _required(comment, "comment", _("Write the petitioner's reasons for the request."))
     with _changing(case, by, action, version) as locked:
         locked.review_level += 1
-        locked.due_date = days_after(timezone.localdate(), settings.REVIEW_HANDLING_DAYS)
+        locked.due_date = timelimits.review_due(timezone.localdate())
         locked.review_request_due = None
         locked.satisfaction = ""
         locked.closed_at = None
-        target = TRANSITIONS[action].target
-        _save(locked, by, to_state=target, comment=comment)
-        _mail_after_commit(
-            _("Review requested: %(case)s") % {"case": _case_line(locked)},
-            _("The petitioner asked for a %(kind)s of case %(case)s. Due: %(due)s.\n\n%(text)s")
-            % {
-                "kind": State(target).label,
-                "case": _case_line(locked),
-                "due": locked.due_date.isoformat(),
-                "text": comment,
-            },
-            unit_recipients(locked.unit, locked),
-        )
+        save_change(locked, by, to_state=TRANSITIONS[action].target, comment=comment)
+        notifications.notify_review_requested(locked, comment)
     return locked
 
 
@@ -610,12 +415,8 @@ def request_extension(
         locked.extension_days = days
         locked.extension_reason = reason
         comment = _("%(days)d days requested: %(reason)s") % {"days": days, "reason": reason}
-        _save(locked, by, action=CaseLog.Action.EXTENSION, comment=comment)
-        _mail_after_commit(
-            _("Extension requested: %(case)s") % {"case": _case_line(locked)},
-            comment + "\n" + reverse("petitions:detail", args=[locked.pk]),
-            _administrator_addresses(),
-        )
+        save_change(locked, by, action=CaseLog.Action.EXTENSION, comment=comment)
+        notifications.notify_extension_requested(locked, comment)
     return locked
 
 
@@ -629,12 +430,9 @@ def approve_extension(case: Case, *, by, comment: str = "", version: int | None 
             "days": locked.extension_days,
             "due": locked.due_date.isoformat() if locked.due_date else "-",
         }
-        _save(locked, by, action=CaseLog.Action.EXTENSION, comment=f"{text}\n{comment}".strip())
-        _mail_after_commit(
-            _("Extension approved: %(case)s") % {"case": _case_line(locked)},
-            text,
-            unit_recipients(locked.unit, locked),
-        )
+        note = f"{text}\n{comment}".strip()
+        save_change(locked, by, action=CaseLog.Action.EXTENSION, comment=note)
+        notifications.notify_extension_approved(locked, text)
     return locked
 
 
@@ -645,12 +443,8 @@ def refuse_extension(case: Case, *, by, comment: str, version: int | None = None
         locked.extension_state = ExtensionState.REFUSED
         locked.extension_days = 0
         text = _("Extension refused: %(reason)s") % {"reason": comment}
-        _save(locked, by, action=CaseLog.Action.EXTENSION, comment=text)
-        _mail_after_commit(
-            _("Extension refused: %(case)s") % {"case": _case_line(locked)},
-            text,
-            unit_recipients(locked.unit, locked),
-        )
+        save_change(locked, by, action=CaseLog.Action.EXTENSION, comment=text)
+        notifications.notify_extension_refused(locked, text)
     return locked
 
 
@@ -662,61 +456,39 @@ def release_identity(case: Case, *, by, comment: str, version: int | None = None
     comment = _required(comment, "comment", _("Say why the unit needs the identity."))
     with _changing(case, by, "release", version) as locked:
         locked.identity_released = True
-        _save(locked, by, action=CaseLog.Action.RELEASE, comment=comment)
+        save_change(locked, by, action=CaseLog.Action.RELEASE, comment=comment)
     return locked
 
 
 def add_supervision(case: Case, *, by, comment: str) -> CaseLog:
     """The receiving leader's instruction (督办); the unit and the office read it in the log."""
     comment = _required(comment, "comment", _("Write the instruction."))
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+    with locked_case(case, "supervise") as locked:
         check(locked, by, "supervise")
         entry = write_log(locked, by, CaseLog.Action.SUPERVISION, comment)
-        _mail_after_commit(
-            _("Supervision instruction: %(case)s") % {"case": _case_line(locked)},
-            comment,
-            unit_recipients(locked.unit, locked),
-        )
+        notifications.notify_supervision(locked, comment)
     return entry
 
 
-# --- Reminders --------------------------------------------------------------------------------
+# --- The petitioner's own rating --------------------------------------------------------------
 
 
-def send_due_reminders(today: datetime.date) -> int:
-    """E-mail each handling unit its overdue and due-soon cases; returns the mails sent."""
-    soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
-    cases = (
-        Case.objects.open()
-        .filter(unit__isnull=False, due_date__isnull=False, due_date__lte=soon)
-        .exclude(classification=Classification.ACCUSATION)
-        .select_related("unit")
-        .order_by("due_date", "number")
-    )
-    per_unit: dict[Unit, list[Case]] = defaultdict(list)
-    for case in cases:
-        per_unit[case.unit].append(case)
-    sent = 0
-    for unit, unit_cases in per_unit.items():
-        recipients = unit_recipients(unit)
-        if not recipients:
-            continue
-        lines = []
-        for case in unit_cases:
-            left = (case.due_date - today).days
-            status = (
-                _("overdue by %(days)d days") % {"days": -left}
-                if left < 0
-                else _("%(days)d days left") % {"days": left}
-            )
-            lines.append(f"{_case_line(case)} · {case.due_date.isoformat()} · {status}")
-        overdue = sum(1 for c in unit_cases if c.due_date < today)
-        subject = _("%(unit)s: %(overdue)d overdue, %(soon)d due soon") % {
-            "unit": unit.name,
-            "overdue": overdue,
-            "soon": len(unit_cases) - overdue,
-        }
-        send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, recipients)
-        sent += 1
-    return sent
+def rate_answer(case: Case, *, satisfaction: str) -> Case:
+    """The petitioner's rating of the answer from the lookup page, given once, into the case's
+    feedback; the new version makes staff editing the case at the same time reload it."""
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError(_("Choose one of the three answers."), code="required")
+    with locked_case(case, "petitioner_rating") as locked:
+        if locked.satisfaction:
+            refusal = _("This answer has already been rated; a rating can be given only once.")
+            raise ValidationError(refusal, code="condition")
+        if not may_rate(locked):
+            refusal = _("The answer has not been sent yet: you can rate it once it has.")
+            raise ValidationError(refusal, code="state")
+        locked.satisfaction = satisfaction
+        locked.version += 1
+        locked.save(update_fields=["satisfaction", "version", "updated_at"])
+        label = str(Satisfaction(satisfaction).label)
+        comment = "\n".join([label, _("Rated by the petitioner online.")])
+        write_log(locked, None, CaseLog.Action.FEEDBACK, comment)
+    return locked

@@ -19,8 +19,16 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.identity import normalize_phone, validate_id_number
 from petitions.intake import CASE_FIELDS
-from petitions.models import Case, Category, ReferralReason, Satisfaction
+from petitions.models import (
+    REFERRAL_REASON_REQUIRED,
+    Case,
+    Category,
+    ReferralReason,
+    Satisfaction,
+    needs_referral,
+)
 from schedules.models import Duty, Unit
+from schedules.workdays import YEARS
 
 # --- Attachments ------------------------------------------------------------------------------
 
@@ -234,7 +242,7 @@ class CaseForm(forms.ModelForm):
         value = self.cleaned_data["received_at"]
         if value and value > timezone.now() + datetime.timedelta(minutes=1):
             raise ValidationError(_("The time received cannot be in the future."), code="future")
-        if value and value.year < 2000:
+        if value and value.year not in YEARS:
             raise ValidationError(_("Check the year of receipt."), code="too_old")
         return value
 
@@ -270,19 +278,11 @@ class CaseForm(forms.ModelForm):
                 )
                 % {"count": people},
             )
-        refer = (
-            data.get("category") == Category.NOT_ACCEPTED
-            or data.get("in_litigation")
-            or data.get("skipped_level")
+        refer = needs_referral(
+            data.get("category"), data.get("in_litigation"), data.get("skipped_level")
         )
         if refer and not data.get("referral_reason"):
-            self.add_error(
-                "referral_reason",
-                _(
-                    "A matter outside the four categories, in litigation or skipping a level "
-                    "needs a referral reason: it tells the petitioner where to go."
-                ),
-            )
+            self.add_error("referral_reason", REFERRAL_REASON_REQUIRED)
         if refer and data.get("accept_now"):
             self.add_error(
                 "accept_now", _("A matter that is referred elsewhere cannot be accepted.")

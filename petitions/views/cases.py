@@ -2,12 +2,12 @@
 redirect.
 
 Every view finds its case through ``Case.objects.visible_to(user)``: a case outside it is a
-404, whatever the URL. The workflow refuses what the user may not do, with the reason.
+404, whatever the URL. Who may do what is asked of ``petitions/access.py``; the workflow refuses
+what the user may not do, with the reason.
 """
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, has_role
 from petitions import access, intake, workflow
 from petitions.forms.cases import (
     AcceptForm,
@@ -42,7 +41,7 @@ from petitions.forms.cases import (
     ReviewRequestForm,
     SupervisionForm,
 )
-from petitions.models import Case, CaseLog, State
+from petitions.models import CLOSED_STATES, Case, CaseLog, State
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -61,8 +60,9 @@ def _visible_case(request, pk: int) -> Case:
     return get_object_or_404(cases, pk=pk)
 
 
-def _require_office(request) -> None:
-    if not workflow.is_office(request.user):
+def _require(allowed: bool) -> None:
+    """403 unless ``petitions/access.py`` allowed it."""
+    if not allowed:
         raise PermissionDenied
 
 
@@ -78,10 +78,10 @@ def _token(value: str | None) -> uuid.UUID | None:
 
 def case_new(request):
     """The desk form; the same form sent twice (a double click) leads to the one case."""
-    _require_office(request)
+    _require(access.may_register(request.user))
     if request.method == "POST":
         token = _token(request.POST.get("submission_token"))
-        existing = Case.objects.filter(submission_token=token).first() if token else None
+        existing = intake.registered_with(token)
         if existing is not None:
             messages.info(
                 request,
@@ -289,18 +289,14 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
                 "open": (bound[0] == name) if bound else name == likely,
             }
         )
-    visible = Case.objects.visible_to(user)
-    if not access.sees_identity(user, case):
-        # "The same petitioner" would tell a unit who a withheld petitioner is.
-        visible = visible.none()
+    visible = access.linked_cases(user, case)
     related_pks = intake.related_cases(case).values("pk")
     related = visible.filter(pk__in=related_pks).select_related("unit")[:20]
-    office = access.may_reveal(user)
     context = {
         "case": case,
         "today": today,
         "petitioner": access.petitioner(user, case, unmasked=unmasked),
-        "may_reveal": office and not unmasked,
+        "may_reveal": access.may_reveal(user) and not unmasked,
         "attachments": (
             list(case.attachments.all()) if access.may_see_attachments(user, case) else None
         ),
@@ -311,8 +307,7 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
         "repeat_of": visible.filter(pk=case.repeat_of_id).first() if case.repeat_of_id else None,
         "repeats": visible.filter(repeat_of=case),
         "related": related,
-        "documents": _documents(case) if office else [],
-        "is_office": office,
+        "documents": _documents(case) if access.may_print(user) else [],
     }
     return render(request, "petitions/case_detail.html", context, status=status)
 
@@ -352,16 +347,14 @@ def case_act(request, pk: int, action: str):
 def case_reveal(request, pk: int):
     """The office sees the unmasked ID number, phone and address; the access log records it."""
     case = _visible_case(request, pk)
-    if not access.may_reveal(request.user):
-        raise PermissionDenied
+    _require(access.may_reveal(request.user))
     access.reveal(request, case)
     return _detail(request, case, unmasked=True)
 
 
 def attachment_download(request, pk: int, attachment_pk: int):
     case = _visible_case(request, pk)
-    if not access.may_see_attachments(request.user, case):
-        raise PermissionDenied
+    _require(access.may_see_attachments(request.user, case))
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
     return FileResponse(
         attachment.file.open("rb"),
@@ -385,7 +378,7 @@ def case_print(request, pk: int, document: str) -> HttpResponse:
     """A document for the petitioner; unmasked values (``?full=1``) and the query code are
     written to the access log."""
     case = _visible_case(request, pk)
-    _require_office(request)
+    _require(access.may_print(request.user))
     if document not in DOCUMENTS or document not in dict(_documents(case)):
         raise Http404
     unmasked = request.GET.get("full") == "1"
@@ -400,10 +393,8 @@ def case_print(request, pk: int, document: str) -> HttpResponse:
         "handling_days": settings.HANDLING_DAYS,
         "review_request_days": settings.REVIEW_REQUEST_DAYS,
     }
-    if case.accepted_at:
-        context["handling_due"] = timezone.localdate(case.accepted_at) + datetime.timedelta(
-            days=settings.HANDLING_DAYS
-        )
+    if document == "acceptance":
+        context["handling_due"] = case.answer_due_at_acceptance()
     if document == "refusal":
         refusal = case.logs.filter(to_state=State.NOT_ACCEPTED).last()
         context["refused_on"] = refusal.at if refusal else case.received_at
@@ -419,25 +410,21 @@ LEADER_PAGE_ROWS = 300  # a leader has a few dozen a year; the register serves l
 def leader_cases(request):
     """The cases taken on the leader's duty days, with where each stands (office: all leaders)."""
     user = request.user
-    if not has_role(user, Role.LEADER, Role.PETITION_OFFICE, Role.ADMINISTRATOR):
-        raise PermissionDenied
-    cases = Case.objects.visible_to(user).filter(leader__isnull=False)
-    leader = getattr(user, "leader", None)
-    if not workflow.is_office(user):
-        cases = cases.filter(leader=leader) if leader else cases.none()
+    _require(access.may_see_leader_cases(user))
     supervision = Q(logs__action=CaseLog.Action.SUPERVISION)
     cases = (
-        cases.select_related("unit", "leader", "duty")
+        access.leader_cases(user)
+        .select_related("unit", "leader", "duty")
         .annotate(
             supervisions=Count("logs", filter=supervision),
             last_supervision=Max("logs__at", filter=supervision),
         )
         .order_by("-received_at", "-id")
     )[:LEADER_PAGE_ROWS]
-    open_cases = [c for c in cases if c.state not in (State.CLOSED, State.NOT_ACCEPTED)]
+    open_cases = [c for c in cases if c.state not in CLOSED_STATES]
     context = {
         "cases": cases,
-        "leader": leader,
+        "leader": getattr(user, "leader", None),
         "open_count": len(open_cases),
         "overdue_count": sum(1 for c in open_cases if c.is_overdue()),
         "today": timezone.localdate(),

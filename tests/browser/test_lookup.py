@@ -21,7 +21,7 @@ ANSWER = "经调查核实，您反映的问题属实，已责令施工单位夜�
 @pytest.fixture(autouse=True)
 def _fresh_attempts(monkeypatch):
     """Attempts are counted in the shared cache: this test counts under its own keys."""
-    monkeypatch.setattr("petitions.views.lookup.ATTEMPTS_KEY_PREFIX", f"test-{uuid.uuid4().hex}")
+    monkeypatch.setattr("petitions.ratelimit.ATTEMPTS_KEY_PREFIX", f"test-{uuid.uuid4().hex}")
 
 
 @pytest.fixture

@@ -284,6 +284,16 @@ def test_the_acceptance_notice_names_the_bureau_and_due_date(client_of, clerk, c
     assert case.number in page
 
 
+def test_the_acceptance_notice_keeps_the_due_date_it_gave_when_the_due_date_moves(
+    client_of, clerk, case, settings
+):
+    given = case.due_date
+    Case.objects.filter(pk=case.pk).update(due_date=given + timedelta(days=30))  # an extension
+    settings.HANDLING_DAYS = 90  # nor does a later change of the time limit rewrite it
+    response = client_of(clerk).get(print_url(case, "acceptance"))
+    assert response.context["handling_due"] == given
+
+
 def test_the_non_acceptance_notice_says_where_to_go(client_of, clerk):
     reason = referral_reason("court")
     refused = register(clerk, in_litigation=True, referral_reason=reason, referral_note="已起诉")

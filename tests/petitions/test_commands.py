@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from petitions import workflow
+from petitions import notifications
 from petitions.models import State
 from schedules.models import ContactPerson, Duty, Leader, Place, Unit
 from tests.factories import at, make_contact, make_duty, make_leader, register
@@ -103,7 +103,7 @@ def test_sendreminders_uses_today_without_date(on_duty, mailoutbox, settings, ti
 
 def test_sendreminders_calls_the_cases_due_reminders(db, monkeypatch):
     calls = []
-    monkeypatch.setattr(workflow, "send_due_reminders", lambda today: calls.append(today) or 0)
+    monkeypatch.setattr(notifications, "send_due_reminders", lambda today: calls.append(today) or 0)
 
     run("sendreminders", "--date", TODAY.isoformat())
 

@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from petitions import workflow
+from petitions import notifications, workflow
 from petitions.models import Case, Classification, ExtensionState, State
 from tests.factories import at, code_of, make_unit, register, walk
 
@@ -197,7 +197,7 @@ def test_reminders_list_overdue_and_due_soon_cases_per_unit(clerk, unit, walker)
         later = walker(register(clerk, title="河道垃圾"), State.ASSIGNED)
         Case.objects.filter(pk=later.pk).update(due_date=datetime.date(2025, 6, 30))
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 5, 15)) == 1
+    assert notifications.send_due_reminders(datetime.date(2025, 5, 15)) == 1
     body = mail.outbox[0].body
     assert late.number in body and soon.number in body
     assert later.number not in body
@@ -209,7 +209,7 @@ def test_reminders_go_to_the_members_when_the_unit_has_no_address(clerk, unit_ha
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walk(register(clerk), State.ASSIGNED, office=clerk, unit_user=unit_handler, unit=unit)
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 5, 1)) == 1
+    assert notifications.send_due_reminders(datetime.date(2025, 5, 1)) == 1
     assert mail.outbox[0].to == [unit_handler.email]
 
 
@@ -217,12 +217,12 @@ def test_no_reminder_for_closed_cases(clerk, walker):
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walker(register(clerk), State.CLOSED)
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 6, 1)) == 0
+    assert notifications.send_due_reminders(datetime.date(2025, 6, 1)) == 0
 
 
 def test_no_reminder_mails_an_accusation_to_a_unit(clerk, walker):
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walker(register(clerk, classification=Classification.ACCUSATION), State.ASSIGNED)
     mail.outbox.clear()
-    assert workflow.send_due_reminders(datetime.date(2025, 5, 1)) == 0
+    assert notifications.send_due_reminders(datetime.date(2025, 5, 1)) == 0
     assert mail.outbox == []

@@ -9,9 +9,9 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from petitions import access
 from petitions.models import Case, CaseLog, ReferralReason, Satisfaction, State
-from petitions.views import lookup as lookup_module
-from petitions.views.lookup import normalize_code, parse_number
+from petitions.numbers import normalize_code, parse_number
 from tests.factories import DEFAULT_QUERY_CODE, make_case, make_unit
 
 LOOKUP = "/lookup/"
@@ -24,7 +24,7 @@ ANSWER = "经调查核实，您反映的问题属实，已责令施工单位夜�
 def _fresh_attempts(monkeypatch):
     """Attempts are counted in the (shared) cache: each test counts under its own keys."""
     prefix = f"test-lookup-attempts:{uuid.uuid4().hex}"
-    monkeypatch.setattr("petitions.views.lookup.ATTEMPTS_KEY_PREFIX", prefix)
+    monkeypatch.setattr("petitions.ratelimit.ATTEMPTS_KEY_PREFIX", prefix)
 
 
 @pytest.fixture(autouse=True)
@@ -313,9 +313,9 @@ def test_a_case_not_accepted_shows_where_to_go(client):
 def test_an_unknown_number_still_decrypts_and_compares_a_code(monkeypatch):
     """The same work as a wrong code, so the answer's timing tells nothing."""
     calls = []
-    real = lookup_module.decrypt
-    monkeypatch.setattr(lookup_module, "decrypt", lambda token: calls.append(1) or real(token))
-    assert lookup_module.find_case("朝环信〔2025〕0999", "WRONG234") is None
+    real = access.decrypt
+    monkeypatch.setattr(access, "decrypt", lambda token: calls.append(1) or real(token))
+    assert access.find_case("朝环信〔2025〕0999", "WRONG234") is None
     assert calls == [1]
 
 

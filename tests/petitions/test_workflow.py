@@ -209,6 +209,21 @@ def test_each_change_raises_the_version(clerk, reception_case):
 # --- The log -----------------------------------------------------------------------------------
 
 
+def test_the_petitioners_rating_is_a_workflow_step_logged_by_nobody(walker, reception_case):
+    case = walker(reception_case, State.ANSWERED)
+    rated = workflow.rate_answer(case, satisfaction="basically")
+    assert rated.satisfaction == "basically" and rated.version == case.version + 1
+    entry = CaseLog.objects.filter(case=case).last()
+    assert entry.action == CaseLog.Action.FEEDBACK and entry.by is None
+
+
+def test_a_second_rating_is_refused_by_the_workflow(walker, reception_case):
+    case = workflow.rate_answer(walker(reception_case, State.ANSWERED), satisfaction="satisfied")
+    with pytest.raises(ValidationError):
+        workflow.rate_answer(case, satisfaction="not_satisfied")
+    assert Case.objects.get(pk=case.pk).satisfaction == "satisfied"
+
+
 def test_a_transition_is_logged_with_who_and_comment(clerk, reception_case):
     workflow.accept_case(reception_case, by=clerk, comment="当场受理")
     entry = reception_case.logs.last()

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from petitions import workflow
+from petitions import notifications
 from schedules import services
 
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 _("%(date)s: sent %(count)d duty reminder(s).")
                 % {"date": today.isoformat(), "count": sent}
             )
-            due = workflow.send_due_reminders(today)
+            due = notifications.send_due_reminders(today)
             self.stdout.write(
                 _("%(date)s: sent %(count)s case reminder(s).")
                 % {"date": today.isoformat(), "count": due}

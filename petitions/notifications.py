@@ -1,0 +1,170 @@
+"""Mail about cases: what the workflow tells the unit and the administrators, and the daily
+due-date reminders (``send_due_reminders``, run by the ``sendreminders`` command).
+
+The workflow calls the ``notify_*`` functions inside the transaction that changes the case;
+each mail is written then (in the language of the request) and sent only once the transaction
+has committed, so a refused or rolled-back change mails nobody. This module never imports the
+workflow. An accusation (检举控告类) is never mailed to a unit: the office handles it itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from petitions.models import Case, Classification, State
+from schedules.models import Unit
+
+# --- Who gets the mail ------------------------------------------------------------------------
+
+
+def unit_recipients(unit: Unit | None, case: Case | None = None) -> list[str]:
+    """The unit's own address, else its members' addresses; nobody for an accusation, which
+    the office handles itself and never mails to a unit."""
+    if unit is None or (case is not None and case.classification == Classification.ACCUSATION):
+        return []
+    if unit.email:
+        return [unit.email]
+    return sorted({m.email for m in unit.members.filter(is_active=True) if m.email})
+
+
+def _administrator_addresses() -> list[str]:
+    users = get_user_model().objects.filter(is_active=True)
+    admins = users.filter(Q(groups__name=Role.ADMINISTRATOR) | Q(is_superuser=True))
+    return sorted({u.email for u in admins if u.email})
+
+
+def _mail_after_commit(subject: str, body: str, recipients: Sequence[str]) -> None:
+    recipients = list(recipients)
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        )
+
+
+def _case_line(case: Case) -> str:
+    return f"{case.number} {case.title}"
+
+
+# --- What the workflow tells ------------------------------------------------------------------
+
+
+def notify_assigned(case: Case) -> None:
+    """The unit learns of a case assigned to it, with the office's instructions."""
+    _mail_after_commit(
+        _("New case for %(unit)s: %(case)s") % {"unit": case.unit.name, "case": _case_line(case)},
+        _("The petition office assigned case %(case)s to you. Due: %(due)s.\n\n%(text)s")
+        % {
+            "case": _case_line(case),
+            "due": case.due_date.isoformat() if case.due_date else "-",
+            "text": case.instructions,
+        },
+        unit_recipients(case.unit, case),
+    )
+
+
+def notify_review_requested(case: Case, reasons: str) -> None:
+    """The unit learns that a (second) review was opened, with the petitioner's reasons."""
+    _mail_after_commit(
+        _("Review requested: %(case)s") % {"case": _case_line(case)},
+        _("The petitioner asked for a %(kind)s of case %(case)s. Due: %(due)s.\n\n%(text)s")
+        % {
+            "kind": State(case.state).label,
+            "case": _case_line(case),
+            "due": case.due_date.isoformat(),
+            "text": reasons,
+        },
+        unit_recipients(case.unit, case),
+    )
+
+
+def notify_extension_requested(case: Case, text: str) -> None:
+    """The administrators, who decide, learn of a request, with a link to the case."""
+    _mail_after_commit(
+        _("Extension requested: %(case)s") % {"case": _case_line(case)},
+        text + "\n" + reverse("petitions:detail", args=[case.pk]),
+        _administrator_addresses(),
+    )
+
+
+def notify_extension_approved(case: Case, text: str) -> None:
+    _mail_after_commit(
+        _("Extension approved: %(case)s") % {"case": _case_line(case)},
+        text,
+        unit_recipients(case.unit, case),
+    )
+
+
+def notify_extension_refused(case: Case, text: str) -> None:
+    _mail_after_commit(
+        _("Extension refused: %(case)s") % {"case": _case_line(case)},
+        text,
+        unit_recipients(case.unit, case),
+    )
+
+
+def notify_supervision(case: Case, instruction: str) -> None:
+    """The unit reads the receiving leader's instruction (督办) at once."""
+    _mail_after_commit(
+        _("Supervision instruction: %(case)s") % {"case": _case_line(case)},
+        instruction,
+        unit_recipients(case.unit, case),
+    )
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def _due_line(case: Case, today: datetime.date) -> str:
+    left = (case.due_date - today).days
+    status = (
+        _("overdue by %(days)d days") % {"days": -left}
+        if left < 0
+        else _("%(days)d days left") % {"days": left}
+    )
+    return f"{_case_line(case)} · {case.due_date.isoformat()} · {status}"
+
+
+def _reminder(unit: Unit, cases: list[Case], today: datetime.date) -> tuple[str, str]:
+    """The subject and body of one unit's reminder."""
+    overdue = sum(1 for c in cases if c.due_date < today)
+    subject = _("%(unit)s: %(overdue)d overdue, %(soon)d due soon") % {
+        "unit": unit.name,
+        "overdue": overdue,
+        "soon": len(cases) - overdue,
+    }
+    return subject, "\n".join(_due_line(case, today) for case in cases)
+
+
+def send_due_reminders(today: datetime.date) -> int:
+    """E-mail each handling unit its overdue and due-soon cases; returns the mails sent."""
+    soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+    cases = (
+        Case.objects.open()
+        .filter(unit__isnull=False, due_date__isnull=False, due_date__lte=soon)
+        .exclude(classification=Classification.ACCUSATION)
+        .select_related("unit")
+        .order_by("due_date", "number")
+    )
+    per_unit: dict[Unit, list[Case]] = defaultdict(list)
+    for case in cases:
+        per_unit[case.unit].append(case)
+    sent = 0
+    for unit, unit_cases in per_unit.items():
+        recipients = unit_recipients(unit)
+        if not recipients:
+            continue
+        subject, body = _reminder(unit, unit_cases, today)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        sent += 1
+    return sent
