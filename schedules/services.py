@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from schedules import workdays
+from schedules import public_cache, workdays
 from schedules.models import (
     Absence,
     CalendarCorrection,
@@ -363,16 +363,10 @@ def notify_office(*, subject: str, body: str, duties: Iterable[Duty] = (), by=No
     return note
 
 
-# The public pages' stamp: the file var/cache/public-stamp-<database name>, read by every worker.
-PUBLIC_STAMP_KEY = "public-stamp"
-
-
 def clear_public_cache() -> None:
     """Published days changed: a new stamp makes every cached public page stale at once,
-    in every worker process (the design is in schedules.public's docstring)."""
-    from schedules import public
-
-    public.new_stamp()
+    in every worker process (the design is in schedules.public_cache's docstring)."""
+    public_cache.new_stamp()
 
 
 # --- Warnings ------------------------------------------------------------------------------
