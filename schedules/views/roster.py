@@ -33,6 +33,7 @@ from schedules.models import (
     Notification,
     SiteSettings,
 )
+from schedules.warnings import duty_warnings, leader_load
 
 
 def _require(request, *roles: str) -> None:
@@ -69,7 +70,7 @@ def year_page(request, year: int):
     year = _year(year)
     cal = services.calendar()
     duties = list(Duty.objects.of_year(year).current().with_people().order_by("month", "kind"))
-    warnings = services.duty_warnings(duties, cal=cal)
+    warnings = duty_warnings(duties, cal=cal)
     by_duty: dict[int, list] = {}
     for warning in warnings:
         by_duty.setdefault(warning.duty.pk, []).append(warning)
@@ -86,7 +87,7 @@ def year_page(request, year: int):
         "months": months,
         "warnings": warnings,
         "provisional": not cal.is_confirmed(year),
-        "load": services.leader_load(duties),
+        "load": leader_load(duties),
         "drafts": sum(1 for d in duties if d.is_draft),
         "generate_form": GenerateForm() if is_administrator(request.user) else None,
         "today": timezone.localdate(),

@@ -10,6 +10,7 @@ from django.db import connection
 
 from schedules import services
 from schedules.models import Absence, Duty, Notification
+from schedules.warnings import duty_warnings, leader_load
 
 D = datetime.date
 
@@ -164,25 +165,25 @@ def test_warning_for_an_absent_leader(roster_2025, leaders):
     Absence.objects.create(
         leader=leaders[0], kind="travel", start=D(2025, 1, 10), end=D(2025, 1, 13)
     )
-    warnings = services.duty_warnings(list(Duty.objects.of_year(2025)))
+    warnings = duty_warnings(list(Duty.objects.of_year(2025)))
     assert [(w.duty.month, w.duty.kind, w.code) for w in warnings] == [(1, "reception", "absent")]
 
 
 def test_warning_for_a_leader_on_two_duties_the_same_day(roster_2025):
     visit = duty("visit", 5)
     Duty.objects.filter(pk=visit.pk).update(date=duty("reception", 5).date)
-    codes = {w.code for w in services.duty_warnings(list(Duty.objects.of_year(2025)))}
+    codes = {w.code for w in duty_warnings(list(Duty.objects.of_year(2025)))}
     assert "double" in codes
 
 
 def test_warning_for_a_duty_on_a_day_off_and_off_the_rule(roster_2025):
     Duty.objects.filter(pk=duty("reception", 10).pk).update(date=D(2025, 10, 6))
-    warnings = services.duty_warnings(list(Duty.objects.of_year(2025)))
+    warnings = duty_warnings(list(Duty.objects.of_year(2025)))
     assert {w.code for w in warnings} == {"day_off", "not_rule_date"}
 
 
 def test_generated_rosters_have_no_warnings(roster_2025):
-    assert services.duty_warnings(list(Duty.objects.of_year(2025))) == []
+    assert duty_warnings(list(Duty.objects.of_year(2025))) == []
 
 
 def test_move_reason_reads_like_the_plan(db):
@@ -195,7 +196,7 @@ def test_move_reason_reads_like_the_plan(db):
 
 
 def test_leader_load_counts_duties_per_leader(roster_2025, leaders):
-    load = {leader: (r, v) for leader, r, v in services.leader_load(Duty.objects.of_year(2025))}
+    load = {leader: (r, v) for leader, r, v in leader_load(Duty.objects.of_year(2025))}
     assert load[leaders[0]] == (3, 3)
     assert load[leaders[4]] == (2, 2)
 
