@@ -1,12 +1,13 @@
 """Roster rules with side effects: generation, publication, swaps, reminders.
 
-Each verb checks the state, changes it in one transaction, records who and why (the history
-triggers take the user from the request; the reason goes into the history context), and sends
-mail only once the transaction has committed.
+Each verb checks the state, changes it in one transaction, records who and why in the history
+context (``by``, when given, is the user; otherwise the history middleware's user of the
+request stands), and sends mail only once the transaction has committed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,13 @@ class StaleEdit(ValidationError):
             ),
             code="stale",
         )
+
+
+def _recorded(by, **metadata) -> contextlib.AbstractContextManager:
+    """The history context of a change: who made it (``by``, when known) and why."""
+    if getattr(by, "pk", None) is not None:
+        metadata["user"] = by.pk
+    return pghistory.context(**metadata) if metadata else contextlib.nullcontext()
 
 
 # --- Calendar -------------------------------------------------------------------------------
@@ -138,7 +146,7 @@ def generate_year(
     place = place or Place.objects.filter(is_default=True).first()
     dates = rule_dates(year)
     created = updated = kept = 0
-    with transaction.atomic(), pghistory.context(reason=f"generate {year}"):
+    with transaction.atomic(), _recorded(by, reason=f"generate {year}"):
         existing = {
             (d.kind, d.month): d for d in Duty.objects.select_for_update().of_year(year).current()
         }
@@ -205,7 +213,7 @@ def check_duty_date(
 def update_draft(duty: Duty, *, version: int, by=None, **values) -> Duty:
     """Change a draft duty's fields (date, leader, contact, place, destination, sections, note)."""
     sections = values.pop("sections", None)
-    with transaction.atomic():
+    with transaction.atomic(), _recorded(by):
         locked = _lock(duty, version)
         if not locked.is_draft:
             raise ValidationError(
@@ -227,7 +235,7 @@ def update_draft(duty: Duty, *, version: int, by=None, **values) -> Duty:
 def publish(duties: QuerySet[Duty], *, by=None) -> int:
     """Publish the given draft duties; returns how many were published."""
     now = timezone.now()
-    with transaction.atomic(), pghistory.context(reason="publish"):
+    with transaction.atomic(), _recorded(by, reason="publish"):
         ids = list(duties.drafts().select_for_update().values_list("pk", flat=True))
         Duty.objects.filter(pk__in=ids).update(
             state=Duty.State.PUBLISHED, published_at=now, version=F("version") + 1
@@ -270,7 +278,7 @@ def swap_duties(
         raise ValidationError(
             {"other": _("A duty cannot be swapped with itself.")}, code="self_swap"
         )
-    with transaction.atomic(), pghistory.context(reason=reason):
+    with transaction.atomic(), _recorded(by, reason=reason):
         # Lock in a fixed order so two crossing swaps cannot deadlock.
         ordered = sorted([(first, first_version), (second, second_version)], key=lambda p: p[0].pk)
         locked = {d.pk: _lock(d, v) for d, v in ordered}
@@ -302,7 +310,7 @@ def replace_leader(
 ) -> Duty:
     """Put another leader on a duty; the office is told when the duty was published."""
     reason = _require_reason(reason)
-    with transaction.atomic(), pghistory.context(reason=reason):
+    with transaction.atomic(), _recorded(by, reason=reason):
         locked = _lock(duty, version)
         if locked.state == Duty.State.CANCELLED:
             raise ValidationError(_("A cancelled duty cannot be changed."), code="cancelled")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from schedules import services
+from schedules.history import duty_history
 from schedules.models import Absence, Duty, Notification
 from schedules.warnings import duty_warnings, leader_load
 
@@ -207,17 +208,27 @@ def test_history_records_who_and_why_of_a_swap(roster_2025, administrator):
     services.publish_year(2025)
     with pghistory.context(user=administrator.pk):
         services.swap_duties(duty("reception", 1), duty("reception", 2), reason="出差冲突")
-    from schedules.history import duty_history
-
     swap_rows = [e for e in duty_history() if e["reason"] == "出差冲突"]
     assert len(swap_rows) == 2
     assert swap_rows[0]["user"] == administrator.username
     assert any(field == "leader" for field, _old, _new in swap_rows[0]["changes"])
 
 
-def test_history_catches_raw_sql_changes(roster_2025):
-    from schedules.history import duty_history
+def test_a_service_given_its_user_records_them_in_the_history(roster_2025, administrator, leaders):
+    services.publish_month(2025, 1, by=administrator)
+    services.replace_leader(duty("visit", 1), leaders[4], reason="病假", by=administrator)
+    draft = duty("visit", 2)
+    services.update_draft(draft, version=draft.version, by=administrator, note="改期")
+    rows = duty_history()
+    assert {row["reason"] for row in rows if row["user"] == administrator.username} == {
+        "publish",
+        "病假",
+        "",
+    }
+    assert not [row for row in rows if row["reason"] == "publish" and not row["user"]]
 
+
+def test_history_catches_raw_sql_changes(roster_2025):
     before = len(duty_history())
     with connection.cursor() as cursor:
         cursor.execute("UPDATE schedules_duty SET note = 'raw' WHERE month = 1")
