@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount
+from schedules import services
 from schedules.models import ContactPerson, District, Duty, Leader, Place, Unit
 
 # --- Organisation -------------------------------------------------------------------------------
@@ -144,9 +145,7 @@ def load(*, accounts: bool = True) -> LoadResult:
         leaders = _load_leaders(result, units)
         contacts = _load_contacts(result)
         if _load_rosters(result, place, leaders, contacts):
-            from schedules.services import clear_public_cache
-
-            transaction.on_commit(clear_public_cache)
+            transaction.on_commit(services.clear_public_cache)
         if accounts:  # a demo: an invented roster must never reach a real public page
             _load_current_year(result, place, leaders, contacts)
             _load_accounts(result, units, leaders, contacts)
@@ -234,8 +233,6 @@ def _load_current_year(
     year = timezone.localdate().year
     if Duty.objects.of_year(year).exists():  # drafts and cancelled duties count: hands off
         return
-    from schedules import services
-
     generated = services.generate_year(
         year,
         [leaders[name] for name, _position, _sections in LEADERS],

@@ -33,6 +33,7 @@ from schedules.models import (
     SiteSettings,
 )
 from schedules.warnings import duty_warnings, leader_load
+from schedules.workdays import YEARS
 
 # Who may open which page is decided in schedules.access.
 readers_only = require_role(*access.ROSTER_READERS)
@@ -40,7 +41,7 @@ editors_only = require_role(*access.ROSTER_EDITORS)
 
 
 def _year(value: int) -> int:
-    if not 2000 <= value <= 2100:
+    if value not in YEARS:
         raise Http404
     return value
 
