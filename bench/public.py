@@ -26,12 +26,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from schedules import demo, services
+from schedules.models import ContactPerson, Duty, Leader
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
@@ -54,35 +60,8 @@ RUNS = {
 def run() -> None:
     rows = _ensure_published_year()
     port = _free_port()
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                "sync",
-                "--chdir",
-                str(ROOT),
-            ],
-            cwd=ROOT,
-            env=_server_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            body, not_modified, results, cpu = _measure(port, server, log)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
+    with _gunicorn(port) as (server, log):
+        body, not_modified, results, cpu = _measure(port, server, log)
     # Each listing run is compared with the minimal run just before it; the median is taken.
     ratio = statistics.median(
         lst / mini for mini, lst in zip(results["minimal"], results["listing"], strict=True)
@@ -116,6 +95,39 @@ def run() -> None:
     )
 
 
+@contextmanager
+def _gunicorn(port: int) -> Iterator[tuple[subprocess.Popen, IO[bytes]]]:
+    """Gunicorn with production settings on ``port``, and its log; always stopped at the end."""
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "sync",
+                "--chdir",
+                str(ROOT),
+            ],
+            cwd=ROOT,
+            env=_server_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield server, log
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def _measure(port: int, server: subprocess.Popen, log):
     _wait_until_up(port, server, log)
     status, headers, body = _request(port, LISTING)
@@ -147,9 +159,6 @@ def _measure(port: int, server: subprocess.Popen, log):
 
 def _ensure_published_year() -> int:
     """The current year's published days; generated and published from the demo data if none."""
-    from schedules import demo, services
-    from schedules.models import ContactPerson, Duty, Leader
-
     year = timezone.localdate().year
     if not Duty.objects.published().of_year(year).exists():
         with transaction.atomic():
