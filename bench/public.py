@@ -26,7 +26,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 from django.conf import settings
@@ -57,22 +60,8 @@ RUNS = {
 def run() -> None:
     rows = _ensure_published_year()
     port = _free_port()
-    with tempfile.TemporaryFile() as log:
-        server = _start_server(port, log)
-        try:
-            body, not_modified, results, cpu = _measure(port, server, log)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-    _report(rows, body, not_modified, results, cpu)
-
-
-def _report(rows: int, body: bytes, not_modified: int, results: dict, cpu: dict) -> None:
-    """Print the rates, the CPU time per request and the ratio of the listing to the minimal."""
+    with _gunicorn(port) as (server, log):
+        body, not_modified, results, cpu = _measure(port, server, log)
     # Each listing run is compared with the minimal run just before it; the median is taken.
     ratio = statistics.median(
         lst / mini for mini, lst in zip(results["minimal"], results["listing"], strict=True)
@@ -104,6 +93,39 @@ def _report(rows: int, body: bytes, not_modified: int, results: dict, cpu: dict)
     print(
         f"conditional GET with the ETag: {not_modified} ({'ok' if not_modified == 304 else 'NO'})"
     )
+
+
+@contextmanager
+def _gunicorn(port: int) -> Iterator[tuple[subprocess.Popen, IO[bytes]]]:
+    """Gunicorn with production settings on ``port``, and its log; always stopped at the end."""
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "sync",
+                "--chdir",
+                str(ROOT),
+            ],
+            cwd=ROOT,
+            env=_server_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield server, log
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def _measure(port: int, server: subprocess.Popen, log):
@@ -150,28 +172,6 @@ def _ensure_published_year() -> int:
 
 
 # --- The server -------------------------------------------------------------------------------
-
-
-def _start_server(port: int, log) -> subprocess.Popen:
-    """Gunicorn with production settings on ``port``, writing to ``log``."""
-    return subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "sync",
-            "--chdir",
-            str(ROOT),
-        ],
-        cwd=ROOT,
-        env=_server_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def _server_env() -> dict[str, str]:

@@ -112,64 +112,82 @@ def is_provisional(year: int) -> bool:
     return not services.calendar().is_confirmed(year)
 
 
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
 def roster_xlsx(year: int, kind: str) -> tuple[bytes, str]:
     """The roster as a worksheet laid out like the attachment, ready to print on A4."""
-    rows = roster_rows(year, kind)
-    provisional = is_provisional(year)
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year}{TITLES[kind]}"[:31]
 
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    wrap = Alignment(horizontal="left", vertical="top", wrap_text=True)
-
-    def full_width_line(row: int, text: str, *, font: Font, alignment: Alignment, height: int):
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-        cell = sheet.cell(row=row, column=1, value=text)
-        cell.font = font
-        cell.alignment = alignment
-        sheet.row_dimensions[row].height = height
-
     row = 1
-    full_width_line(row, title(kind), font=Font(bold=True, size=16), alignment=centre, height=36)
-    if provisional:
+    _full_width_line(
+        sheet, row, title(kind), font=Font(bold=True, size=16), alignment=CENTRE, height=36
+    )
+    if is_provisional(year):
         row += 1
-        full_width_line(
+        _full_width_line(
+            sheet,
             row,
             provisional_text(),
             font=Font(bold=True, color="C00000"),
-            alignment=wrap,
+            alignment=WRAP,
             height=32,
         )
+    header_row = row + 1
+    row = _table(sheet, header_row, HEADERS[kind], roster_rows(year, kind))
 
     row += 1
-    header_row = row
-    for column, heading in enumerate(HEADERS[kind], start=1):
-        cell = sheet.cell(row=row, column=column, value=heading)
+    note_lines = notes(kind)
+    _full_width_line(
+        sheet,
+        row,
+        "备注：" + "\n".join(note_lines),
+        font=Font(size=10),
+        alignment=WRAP,
+        height=18 * (1 + sum(len(line) // 40 for line in note_lines) + len(note_lines)),
+    )
+    _set_up_page(sheet, header_row)
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), XLSX_CONTENT_TYPE
+
+
+def _full_width_line(sheet, row: int, text: str, *, font: Font, alignment: Alignment, height: int):
+    """One merged cell across the table's four columns (title, warning, notes)."""
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+    cell = sheet.cell(row=row, column=1, value=text)
+    cell.font = font
+    cell.alignment = alignment
+    sheet.row_dimensions[row].height = height
+
+
+def _table(sheet, header_row: int, headers: list[str], rows: list[dict]) -> int:
+    """The bordered table of headings and duties from ``header_row``; returns its last row."""
+    for column, heading in enumerate(headers, start=1):
+        cell = sheet.cell(row=header_row, column=column, value=heading)
         cell.font = Font(bold=True)
-        cell.alignment = centre
-        cell.border = border
+        cell.alignment = CENTRE
+        cell.border = BORDER
+    row = header_row
     for item in rows:
         row += 1
         values = (item["name"], item["position"], item["contact"], item["date"])
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
-            cell.alignment = centre
-            cell.border = border
+            cell.alignment = CENTRE
+            cell.border = BORDER
         sheet.row_dimensions[row].height = 22
+    return row
 
-    row += 1
-    note_lines = notes(kind)
-    full_width_line(
-        row,
-        "备注：" + "\n".join(note_lines),
-        font=Font(size=10),
-        alignment=wrap,
-        height=18 * (1 + sum(len(line) // 40 for line in note_lines) + len(note_lines)),
-    )
 
+def _set_up_page(sheet, header_row: int) -> None:
+    """Column widths, frozen and repeated headings, A4 portrait fitted to the page width."""
     for letter, width in COLUMN_WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
@@ -180,10 +198,6 @@ def roster_xlsx(year: int, kind: str) -> tuple[bytes, str]:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), XLSX_CONTENT_TYPE
 
 
 def roster_csv(year: int, kind: str) -> tuple[bytes, str]:

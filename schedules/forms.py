@@ -16,6 +16,8 @@ from schedules.models import (
     SiteSettings,
     Unit,
 )
+from schedules.services import check_duty_date
+from schedules.workdays import YEARS
 
 
 class VersionedForm(forms.Form):
@@ -118,8 +120,6 @@ class DutyForm(VersionedForm):
         data = super().clean()
         day = data.get("date")
         if day:
-            from schedules.services import check_duty_date
-
             try:
                 check_duty_date(day, self.duty.year, override=data.get("allow_day_off", False))
             except ValidationError as error:
@@ -222,7 +222,7 @@ class CorrectionForm(forms.ModelForm):
 
 
 class ConfirmYearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=YEARS[0], max_value=YEARS[-1])
     note = forms.CharField(
         label=_("Source"),
         max_length=200,

@@ -1,14 +1,14 @@
-"""Roster rules with side effects: generation, publication, swaps, warnings, reminders.
+"""Roster rules with side effects: generation, publication, swaps, reminders.
 
-Each verb checks the state, changes it in one transaction, records who and why (the history
-triggers take the user from the request; the reason goes into the history context), and sends
-mail only once the transaction has committed.
+Each verb checks the state, changes it in one transaction, records who and why in the history
+context (``by``, when given, is the user; otherwise the history middleware's user of the
+request stands), and sends mail only once the transaction has committed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,9 +22,8 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from schedules import workdays
+from schedules import public_cache, workdays
 from schedules.models import (
-    Absence,
     CalendarCorrection,
     ConfirmedYear,
     ContactPerson,
@@ -47,6 +46,13 @@ class StaleEdit(ValidationError):
             ),
             code="stale",
         )
+
+
+def _recorded(by, **metadata) -> contextlib.AbstractContextManager:
+    """The history context of a change: who made it (``by``, when known) and why."""
+    if getattr(by, "pk", None) is not None:
+        metadata["user"] = by.pk
+    return pghistory.context(**metadata) if metadata else contextlib.nullcontext()
 
 
 # --- Calendar -------------------------------------------------------------------------------
@@ -140,7 +146,7 @@ def generate_year(
     place = place or Place.objects.filter(is_default=True).first()
     dates = rule_dates(year)
     created = updated = kept = 0
-    with transaction.atomic(), pghistory.context(reason=f"generate {year}"):
+    with transaction.atomic(), _recorded(by, reason=f"generate {year}"):
         existing = {
             (d.kind, d.month): d for d in Duty.objects.select_for_update().of_year(year).current()
         }
@@ -207,7 +213,7 @@ def check_duty_date(
 def update_draft(duty: Duty, *, version: int, by=None, **values) -> Duty:
     """Change a draft duty's fields (date, leader, contact, place, destination, sections, note)."""
     sections = values.pop("sections", None)
-    with transaction.atomic():
+    with transaction.atomic(), _recorded(by):
         locked = _lock(duty, version)
         if not locked.is_draft:
             raise ValidationError(
@@ -229,7 +235,7 @@ def update_draft(duty: Duty, *, version: int, by=None, **values) -> Duty:
 def publish(duties: QuerySet[Duty], *, by=None) -> int:
     """Publish the given draft duties; returns how many were published."""
     now = timezone.now()
-    with transaction.atomic(), pghistory.context(reason="publish"):
+    with transaction.atomic(), _recorded(by, reason="publish"):
         ids = list(duties.drafts().select_for_update().values_list("pk", flat=True))
         Duty.objects.filter(pk__in=ids).update(
             state=Duty.State.PUBLISHED, published_at=now, version=F("version") + 1
@@ -272,7 +278,7 @@ def swap_duties(
         raise ValidationError(
             {"other": _("A duty cannot be swapped with itself.")}, code="self_swap"
         )
-    with transaction.atomic(), pghistory.context(reason=reason):
+    with transaction.atomic(), _recorded(by, reason=reason):
         # Lock in a fixed order so two crossing swaps cannot deadlock.
         ordered = sorted([(first, first_version), (second, second_version)], key=lambda p: p[0].pk)
         locked = {d.pk: _lock(d, v) for d, v in ordered}
@@ -304,7 +310,7 @@ def replace_leader(
 ) -> Duty:
     """Put another leader on a duty; the office is told when the duty was published."""
     reason = _require_reason(reason)
-    with transaction.atomic(), pghistory.context(reason=reason):
+    with transaction.atomic(), _recorded(by, reason=reason):
         locked = _lock(duty, version)
         if locked.state == Duty.State.CANCELLED:
             raise ValidationError(_("A cancelled duty cannot be changed."), code="cancelled")
@@ -363,132 +369,10 @@ def notify_office(*, subject: str, body: str, duties: Iterable[Duty] = (), by=No
     return note
 
 
-# The public pages' stamp: the file var/cache/public-stamp-<database name>, read by every worker.
-PUBLIC_STAMP_KEY = "public-stamp"
-
-
 def clear_public_cache() -> None:
     """Published days changed: a new stamp makes every cached public page stale at once,
-    in every worker process (the design is in schedules.public's docstring)."""
-    from schedules import public
-
-    public.new_stamp()
-
-
-# --- Warnings ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Warning:
-    duty: Duty
-    code: str
-    message: str
-    rule_date: datetime.date | None = None
-
-
-def duty_warnings(
-    duties: Sequence[Duty], *, cal: workdays.Calendar | None = None, makeup: bool | None = None
-) -> list[Warning]:
-    """What is wrong with stored duties: absent leader, a leader twice a day, a day off,
-    a date that is not the rule's."""
-    cal = cal or calendar()
-    makeup = allow_makeup(makeup)
-    years = {d.year for d in duties}
-    rules = {
-        (kind, dd.nominal.year, dd.nominal.month): dd
-        for year in years
-        for kind, dds in rule_dates(year, makeup=makeup, cal=cal).items()
-        for dd in dds
-    }
-    leader_ids = {d.leader_id for d in duties}
-    absences = defaultdict(list)
-    if duties:
-        low = min(d.date for d in duties)
-        high = max(d.date for d in duties)
-        for absence in Absence.objects.filter(
-            leader_id__in=leader_ids, start__lte=high, end__gte=low
-        ):
-            absences[absence.leader_id].append(absence)
-    per_day = Counter((d.leader_id, d.date) for d in duties if d.state != Duty.State.CANCELLED)
-
-    found: list[Warning] = []
-    for duty in duties:
-        if duty.state == Duty.State.CANCELLED:
-            continue
-        for absence in absences[duty.leader_id]:
-            if absence.start <= duty.date <= absence.end:
-                found.append(
-                    Warning(
-                        duty,
-                        "absent",
-                        _("%(leader)s is away (%(kind)s) from %(start)s to %(end)s.")
-                        % {
-                            "leader": duty.leader.name,
-                            "kind": absence.get_kind_display(),
-                            "start": short_date(absence.start),
-                            "end": short_date(absence.end),
-                        },
-                    )
-                )
-        if per_day[(duty.leader_id, duty.date)] > 1:
-            found.append(
-                Warning(
-                    duty,
-                    "double",
-                    _("%(leader)s has two duties on %(date)s.")
-                    % {"leader": duty.leader.name, "date": short_date(duty.date)},
-                )
-            )
-        if not cal.is_working_day(duty.date):
-            name = cal.day_name(duty.date)
-            values = {"date": short_date(duty.date), "name": name}
-            found.append(
-                Warning(
-                    duty,
-                    "day_off",
-                    _("%(date)s is not a working day (%(name)s).") % values
-                    if name
-                    else _("%(date)s is not a working day.") % values,
-                )
-            )
-        elif cal.is_makeup_day(duty.date) and not makeup:
-            found.append(
-                Warning(
-                    duty,
-                    "makeup_day",
-                    _("%(date)s is a weekend make-up working day, which carries no duty.")
-                    % {"date": short_date(duty.date)},
-                )
-            )
-        rule = rules.get((duty.kind, duty.year, duty.month))
-        if rule and rule.date != duty.date:
-            reason = move_reason(rule)
-            found.append(
-                Warning(
-                    duty,
-                    "not_rule_date",
-                    _("The rule gives %(rule)s, not %(date)s.")
-                    % {"rule": short_date(rule.date), "date": short_date(duty.date)}
-                    + (f" {reason}" if reason else ""),
-                    rule_date=rule.date,
-                )
-            )
-    return found
-
-
-def leader_load(duties: Iterable[Duty]) -> list[tuple[Leader, int, int]]:
-    """Per leader: (leader, reception days, visit days) among standing duties."""
-    counts: dict[int, Counter] = defaultdict(Counter)
-    leaders: dict[int, Leader] = {}
-    for duty in duties:
-        if duty.state == Duty.State.CANCELLED:
-            continue
-        counts[duty.leader_id][duty.kind] += 1
-        leaders[duty.leader_id] = duty.leader
-    return [
-        (leaders[pk], counts[pk][Duty.Kind.RECEPTION], counts[pk][Duty.Kind.VISIT])
-        for pk in sorted(leaders, key=lambda pk: (leaders[pk].rotation_order, leaders[pk].name))
-    ]
+    in every worker process (the design is in schedules.public_cache's docstring)."""
+    public_cache.new_stamp()
 
 
 # --- Reminders ------------------------------------------------------------------------------

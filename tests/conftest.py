@@ -39,9 +39,9 @@ def fresh_public_pages():
     """Tests roll the database back, not the public page memo: start each test without it."""
     from django.core.cache import cache
 
-    from schedules import public
+    from schedules import public_cache
 
-    public._MEMO.clear()
+    public_cache.MEMO.clear()
     cache.clear()  # the file cache outlives a test: attempt counters must start at zero
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from schedules import public, services
+from schedules import public_cache, services
 from schedules.models import ContactPerson, Duty, Leader, Place
 from tests.factories import CONTACTS, LEADERS
 
@@ -17,7 +17,7 @@ SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 @pytest.fixture
 def published_days():
     """This year's and next year's rosters, published; returns the next reception day."""
-    public._MEMO.clear()
+    public_cache.MEMO.clear()
     Place.objects.create(
         name="市执法队信访室",
         address="朝阳市生态环境保护综合行政执法队",
@@ -44,7 +44,7 @@ def published_days():
         .order_by("date")
         .first()
     )
-    public._MEMO.clear()
+    public_cache.MEMO.clear()
 
 
 @pytest.mark.parametrize("size", SIZES)

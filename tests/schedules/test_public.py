@@ -18,8 +18,9 @@ from django.db import connection
 from django.utils import formats, translation
 from icalendar import Calendar
 
-from schedules import public, services
+from schedules import ical, public_cache, services
 from schedules.models import Duty
+from schedules.views import public as public_views
 
 D = datetime.date
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -28,9 +29,9 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 def fresh_public_cache():
     """Each test starts with no rendered page in this process (the database rolls back)."""
-    public._MEMO.clear()
+    public_cache.MEMO.clear()
     yield
-    public._MEMO.clear()
+    public_cache.MEMO.clear()
 
 
 @pytest.fixture
@@ -322,16 +323,16 @@ def test_the_calendar_has_one_event_per_published_day(client, published_2025):
 
 def test_calendar_uids_stay_the_same_between_requests(client, published_2025):
     first = {str(e["UID"]) for e in events_of(client.get("/duties.ics"))}
-    public._MEMO.clear()
+    public_cache.MEMO.clear()
     second = {str(e["UID"]) for e in events_of(client.get("/duties.ics"))}
     assert first == second
-    assert f"duty-{duty('reception', 1).pk}@{public.ICAL_UID_DOMAIN}" in first
+    assert f"duty-{duty('reception', 1).pk}@{ical.ICAL_UID_DOMAIN}" in first
 
 
 def test_a_calendar_event_has_the_leader_the_place_and_the_whole_day(client, published_2025):
     reception = duty("reception", 4)
     events = {str(e["UID"]): e for e in events_of(client.get("/duties.ics"))}
-    event = events[f"duty-{reception.pk}@{public.ICAL_UID_DOMAIN}"]
+    event = events[f"duty-{reception.pk}@{ical.ICAL_UID_DOMAIN}"]
     assert "傅博" in str(event["SUMMARY"])
     assert "市执法队信访室" in str(event["LOCATION"])
     assert event["DTSTART"].dt == D(2025, 4, 14)
@@ -344,7 +345,7 @@ def test_one_days_event_can_be_downloaded(client, published_2025):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     (event,) = events_of(response)
-    assert str(event["UID"]) == f"duty-{reception.pk}@{public.ICAL_UID_DOMAIN}"
+    assert str(event["UID"]) == f"duty-{reception.pk}@{ical.ICAL_UID_DOMAIN}"
 
 
 def test_a_draft_days_event_is_not_found(client, leaders, contacts, place):
@@ -375,6 +376,37 @@ def test_an_etag_weakened_by_a_proxy_still_gets_not_modified(client, published_2
         etag = client.get("/")["ETag"]
         response = client.get("/", headers={"if-none-match": f"W/{etag}"})
     assert response.status_code == 304
+
+
+def test_the_page_is_stored_but_checked_every_time_even_when_not_modified(client, published_2025):
+    with on(D(2025, 3, 1)):
+        first = client.get("/")
+        again = client.get("/", headers={"if-none-match": first["ETag"]})
+    for response in (first, again):
+        assert response["Cache-Control"] == "no-cache"
+        assert "Cookie" in response["Vary"] and "Accept-Language" in response["Vary"]
+
+
+def test_the_feed_gets_not_modified_too_and_keeps_its_file_name(client, published_2025):
+    etag = client.get("/duties.ics")["ETag"]
+    response = client.get("/duties.ics", headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response["Content-Disposition"] == 'inline; filename="duties.ics"'
+
+
+def test_a_page_is_rendered_once_and_then_served_from_the_cache(
+    client, published_2025, monkeypatch
+):
+    renders = []
+    render = public_views.render_to_string
+    monkeypatch.setattr(
+        public_views, "render_to_string", lambda *a, **k: renders.append(1) or render(*a, **k)
+    )
+    with on(D(2025, 3, 1)):
+        etag = client.get("/")["ETag"]
+        assert client.get("/").status_code == 200
+        assert client.get("/", headers={"if-none-match": etag}).status_code == 304
+    assert len(renders) == 1
 
 
 def test_the_page_varies_on_the_language(client, published_2025):
@@ -448,7 +480,7 @@ def test_the_signal_receiver_for_other_public_data_makes_pages_stale_on_commit(
         with django_capture_on_commit_callbacks(execute=True):
             place.phone = "0421-2999999"
             place.save()
-            public.public_data_changed(sender=type(place), instance=place)
+            public_cache.public_data_changed(sender=type(place), instance=place)
         assert "0421-2999999" in page_of(client)
 
 

@@ -6,10 +6,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from schedules import services
+from schedules.history import duty_history
 from schedules.models import Absence, Duty, Notification
+from schedules.warnings import duty_warnings, leader_load
 
 D = datetime.date
 
@@ -164,25 +166,25 @@ def test_warning_for_an_absent_leader(roster_2025, leaders):
     Absence.objects.create(
         leader=leaders[0], kind="travel", start=D(2025, 1, 10), end=D(2025, 1, 13)
     )
-    warnings = services.duty_warnings(list(Duty.objects.of_year(2025)))
+    warnings = duty_warnings(list(Duty.objects.of_year(2025)))
     assert [(w.duty.month, w.duty.kind, w.code) for w in warnings] == [(1, "reception", "absent")]
 
 
 def test_warning_for_a_leader_on_two_duties_the_same_day(roster_2025):
     visit = duty("visit", 5)
     Duty.objects.filter(pk=visit.pk).update(date=duty("reception", 5).date)
-    codes = {w.code for w in services.duty_warnings(list(Duty.objects.of_year(2025)))}
+    codes = {w.code for w in duty_warnings(list(Duty.objects.of_year(2025)))}
     assert "double" in codes
 
 
 def test_warning_for_a_duty_on_a_day_off_and_off_the_rule(roster_2025):
     Duty.objects.filter(pk=duty("reception", 10).pk).update(date=D(2025, 10, 6))
-    warnings = services.duty_warnings(list(Duty.objects.of_year(2025)))
+    warnings = duty_warnings(list(Duty.objects.of_year(2025)))
     assert {w.code for w in warnings} == {"day_off", "not_rule_date"}
 
 
 def test_generated_rosters_have_no_warnings(roster_2025):
-    assert services.duty_warnings(list(Duty.objects.of_year(2025))) == []
+    assert duty_warnings(list(Duty.objects.of_year(2025))) == []
 
 
 def test_move_reason_reads_like_the_plan(db):
@@ -195,7 +197,7 @@ def test_move_reason_reads_like_the_plan(db):
 
 
 def test_leader_load_counts_duties_per_leader(roster_2025, leaders):
-    load = {leader: (r, v) for leader, r, v in services.leader_load(Duty.objects.of_year(2025))}
+    load = {leader: (r, v) for leader, r, v in leader_load(Duty.objects.of_year(2025))}
     assert load[leaders[0]] == (3, 3)
     assert load[leaders[4]] == (2, 2)
 
@@ -206,17 +208,27 @@ def test_history_records_who_and_why_of_a_swap(roster_2025, administrator):
     services.publish_year(2025)
     with pghistory.context(user=administrator.pk):
         services.swap_duties(duty("reception", 1), duty("reception", 2), reason="出差冲突")
-    from schedules.history import duty_history
-
     swap_rows = [e for e in duty_history() if e["reason"] == "出差冲突"]
     assert len(swap_rows) == 2
     assert swap_rows[0]["user"] == administrator.username
     assert any(field == "leader" for field, _old, _new in swap_rows[0]["changes"])
 
 
-def test_history_catches_raw_sql_changes(roster_2025):
-    from schedules.history import duty_history
+def test_a_service_given_its_user_records_them_in_the_history(roster_2025, administrator, leaders):
+    services.publish_month(2025, 1, by=administrator)
+    services.replace_leader(duty("visit", 1), leaders[4], reason="病假", by=administrator)
+    draft = duty("visit", 2)
+    services.update_draft(draft, version=draft.version, by=administrator, note="改期")
+    rows = duty_history()
+    assert {row["reason"] for row in rows if row["user"] == administrator.username} == {
+        "publish",
+        "病假",
+        "",
+    }
+    assert not [row for row in rows if row["reason"] == "publish" and not row["user"]]
 
+
+def test_history_catches_raw_sql_changes(roster_2025):
     before = len(duty_history())
     with connection.cursor() as cursor:
         cursor.execute("UPDATE schedules_duty SET note = 'raw' WHERE month = 1")
@@ -224,11 +236,9 @@ def test_history_catches_raw_sql_changes(roster_2025):
 
 
 def test_history_is_append_only(roster_2025):
-    from django.db import DatabaseError, transaction
-
-    # The trigger's error class depends on the driver (InternalError with psycopg2,
-    # ProgrammingError with psycopg 3): what matters is that the delete is refused.
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    # psycopg2 reports the trigger's RAISE as InternalError, psycopg 3 as ProgrammingError.
+    refused = pytest.raises(DatabaseError, match="Cannot update or delete rows")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM schedules_dutyevent")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM schedules_dutyevent")

@@ -15,6 +15,7 @@ from schedules.management.commands.rosterdates import (
     write_csv,
 )
 from schedules.models import Duty
+from schedules.warnings import duty_warnings
 
 HEADER = ["kind", "date", "leader", "rule_date", "reason"]
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 for dd in dds
             }
             reasons: dict[int, list[str]] = {}
-            for warning in services.duty_warnings(duties, cal=cal, makeup=makeup):
+            for warning in duty_warnings(duties, cal=cal, makeup=makeup):
                 reasons.setdefault(warning.duty.pk, []).append(warning.message)
             # One line per duty keeps the output a list of the duties to look at.
             rows = [

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from schedules import services
 from schedules.models import Duty
+from schedules.workdays import YEARS
 
 MAKEUP_CHOICES = {"use": True, "skip": False}
 
@@ -43,7 +44,8 @@ def makeup_option(value: str | None) -> bool | None:
 
 def check_year(year: int) -> int:
     """The same bounds as the web pages: a typo like 224 fails loudly instead of printing."""
-    if not 2000 <= year <= 2100:
+    if year not in YEARS:
+        # The message names the bounds of YEARS; it is kept as translated.
         raise CommandError(_("%(year)s is not a roster year (2000-2100).") % {"year": year})
     return year
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import STAFF_ROLES
-from accounts.roles import Role, has_role, is_administrator
-from schedules import exports, services
+from accounts.access import require_role
+from schedules import access, exports, services
 from schedules.forms import (
     AbsenceForm,
     ConfirmYearForm,
@@ -33,15 +32,16 @@ from schedules.models import (
     Notification,
     SiteSettings,
 )
+from schedules.warnings import duty_warnings, leader_load
+from schedules.workdays import YEARS
 
-
-def _require(request, *roles: str) -> None:
-    if not has_role(request.user, *roles):
-        raise PermissionDenied
+# Who may open which page is decided in schedules.access.
+readers_only = require_role(*access.ROSTER_READERS)
+editors_only = require_role(*access.ROSTER_EDITORS)
 
 
 def _year(value: int) -> int:
-    if not 2000 <= value <= 2100:
+    if value not in YEARS:
         raise Http404
     return value
 
@@ -58,18 +58,18 @@ def _form_errors(form, error: ValidationError) -> None:
 @login_required
 def home(request):
     """Where a signed-in user starts: their own duties for leaders, the roster for others."""
-    if has_role(request.user, Role.LEADER) and hasattr(request.user, "leader"):
+    if access.starts_at_own_duties(request.user):
         return redirect("schedules:my_duties")
     return redirect("schedules:year", year=timezone.localdate().year)
 
 
+@readers_only
 def year_page(request, year: int):
     """Both rosters side by side, like the plan's attachments, with warnings and the load."""
-    _require(request, *STAFF_ROLES)
     year = _year(year)
     cal = services.calendar()
     duties = list(Duty.objects.of_year(year).current().with_people().order_by("month", "kind"))
-    warnings = services.duty_warnings(duties, cal=cal)
+    warnings = duty_warnings(duties, cal=cal)
     by_duty: dict[int, list] = {}
     for warning in warnings:
         by_duty.setdefault(warning.duty.pk, []).append(warning)
@@ -81,22 +81,24 @@ def year_page(request, year: int):
                 duty.warnings = by_duty.get(duty.pk, [])
                 row[duty.kind] = duty
         months.append(row)
+    may_edit = access.may_edit_roster(request.user)
     context = {
         "year": year,
         "months": months,
         "warnings": warnings,
         "provisional": not cal.is_confirmed(year),
-        "load": services.leader_load(duties),
+        "load": leader_load(duties),
         "drafts": sum(1 for d in duties if d.is_draft),
-        "generate_form": GenerateForm() if is_administrator(request.user) else None,
+        "may_edit_roster": may_edit,
+        "generate_form": GenerateForm() if may_edit else None,
         "today": timezone.localdate(),
     }
     return render(request, "schedules/year.html", context)
 
 
 @require_POST
+@editors_only
 def generate(request, year: int):
-    _require(request, Role.ADMINISTRATOR)
     year = _year(year)
     form = GenerateForm(request.POST)
     if form.is_valid():
@@ -118,9 +120,9 @@ def generate(request, year: int):
 
 
 @require_POST
+@editors_only
 def publish(request, year: int):
     """Publish a month (``month``), a roster (``kind``) or the whole year."""
-    _require(request, Role.ADMINISTRATOR)
     year = _year(year)
     month, kind = request.POST.get("month"), request.POST.get("kind")
     if month:
@@ -142,7 +144,6 @@ def publish(request, year: int):
 
 def _duty_action(request, pk: int, form_class, title: str, act):
     """Shared shape of the three duty forms: show, validate, call one service, redirect."""
-    _require(request, Role.ADMINISTRATOR)
     duty = get_object_or_404(Duty.objects.with_people(), pk=pk)
     form = form_class(request.POST or None, duty=duty)
     if request.method == "POST" and form.is_valid():
@@ -157,6 +158,7 @@ def _duty_action(request, pk: int, form_class, title: str, act):
     )
 
 
+@editors_only
 def duty_edit(request, pk: int):
     def act(duty, form):
         services.update_draft(
@@ -167,6 +169,7 @@ def duty_edit(request, pk: int):
     return _duty_action(request, pk, DutyForm, _("Edit the duty"), act)
 
 
+@editors_only
 def duty_swap(request, pk: int):
     def act(duty, form):
         other = form.cleaned_data["other"]
@@ -183,6 +186,7 @@ def duty_swap(request, pk: int):
     return _duty_action(request, pk, SwapForm, _("Swap leaders"), act)
 
 
+@editors_only
 def duty_replace(request, pk: int):
     def act(duty, form):
         services.replace_leader(
@@ -197,9 +201,9 @@ def duty_replace(request, pk: int):
     return _duty_action(request, pk, ReplaceForm, _("Replace the leader"), act)
 
 
+@readers_only
 def export(request, year: int, kind: str, fmt: str):
     """The roster with the attachment's columns, as .xlsx or CSV."""
-    _require(request, *STAFF_ROLES)
     year = _year(year)
     if kind not in Duty.Kind.values:
         raise Http404
@@ -211,28 +215,28 @@ def export(request, year: int, kind: str, fmt: str):
     return response
 
 
+@readers_only
 def print_roster(request, year: int, kind: str):
-    _require(request, *STAFF_ROLES)
     year = _year(year)
     if kind not in Duty.Kind.values:
         raise Http404
     return render(request, "schedules/print.html", exports.print_context(year, kind))
 
 
+@editors_only
 def history(request):
     """Every recorded change to the rosters: who, when, before and after."""
-    _require(request, Role.ADMINISTRATOR)
     return render(request, "schedules/history.html", {"events": duty_history(limit=300)})
 
 
+@require_role(*access.NOTIFICATION_READERS)
 def notifications(request):
-    _require(request, Role.ADMINISTRATOR, Role.PETITION_OFFICE)
     notes = Notification.objects.select_related("created_by").prefetch_related("duties")[:200]
     return render(request, "schedules/notifications.html", {"notifications": notes})
 
 
+@editors_only
 def absences(request):
-    _require(request, Role.ADMINISTRATOR)
     form = AbsenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -244,16 +248,16 @@ def absences(request):
 
 
 @require_POST
+@editors_only
 def absence_delete(request, pk: int):
-    _require(request, Role.ADMINISTRATOR)
     get_object_or_404(Absence, pk=pk).delete()
     messages.success(request, _("The absence was removed."))
     return redirect("schedules:absences")
 
 
+@editors_only
 def calendar_page(request, year: int):
     """Calendar corrections, confirmed years and the make-up day setting."""
-    _require(request, Role.ADMINISTRATOR)
     year = _year(year)
     site = SiteSettings.load()
     forms = {
@@ -298,17 +302,17 @@ def calendar_page(request, year: int):
 
 
 @require_POST
+@editors_only
 def correction_delete(request, pk: int):
-    _require(request, Role.ADMINISTRATOR)
     correction = get_object_or_404(CalendarCorrection, pk=pk)
     correction.delete()
     messages.success(request, _("The calendar correction was removed."))
     return redirect("schedules:calendar", year=correction.day.year)
 
 
+@require_role(*access.OWN_DUTY_READERS)
 def my_duties(request):
     """A leader's (or contact person's) coming duties."""
-    _require(request, Role.LEADER, Role.PETITION_OFFICE, Role.ADMINISTRATOR)
     today = timezone.localdate()
     leader = getattr(request.user, "leader", None)
     contact = getattr(request.user, "contact_person", None)

@@ -1,0 +1,130 @@
+"""What the public may see of the rosters: published days with public fields only.
+
+What the public sees is built from `PublicDay` records that carry only public fields (leader
+name and position, date, place, destination): a contact person's name or phone number cannot
+reach a template or a calendar file by mistake.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from schedules import services
+from schedules.models import Duty, Place
+
+
+@dataclass(frozen=True)
+class PublicPlace:
+    name: str
+    address: str
+    phone: str
+
+    @property
+    def tel(self) -> str:
+        """The phone as a tel: target, with the city's area code when it is missing."""
+        digits = re.sub(r"[^\d+]", "", self.phone)
+        if digits and not digits.startswith(("0", "+", "1")):
+            digits = settings.CITY_AREA_CODE + digits
+        return digits
+
+    @classmethod
+    def of(cls, place: Place | None) -> PublicPlace | None:
+        if place is None:
+            return None
+        return cls(name=place.name, address=place.address, phone=place.phone)
+
+
+@dataclass(frozen=True)
+class PublicDay:
+    """One published duty, as the public sees it (no contact person, no staff phone)."""
+
+    pk: int
+    kind: str
+    kind_label: str
+    date: datetime.date
+    leader_name: str
+    leader_position: str
+    place: PublicPlace | None
+    destination: str
+    updated_on: datetime.date | None
+    provisional: bool
+    published: datetime.datetime
+    sequence: int
+    is_past: bool = False
+    is_today: bool = False
+    is_next: bool = False
+
+    @property
+    def is_reception(self) -> bool:
+        return self.kind == Duty.Kind.RECEPTION
+
+
+def published_duties():
+    """The duties the public may see, with what their days show, in date order."""
+    return Duty.objects.published().select_related("leader", "place").order_by("date", "kind")
+
+
+def public_day(
+    duty: Duty, confirmed: Callable[[int], bool], today: datetime.date, next_pk: int | None
+) -> PublicDay:
+    changed = duty.changed_after_publication_at
+    return PublicDay(
+        pk=duty.pk,
+        kind=duty.kind,
+        kind_label=str(duty.get_kind_display()),
+        date=duty.date,
+        leader_name=duty.leader.name,
+        leader_position=duty.leader.position,
+        place=PublicPlace.of(duty.place),
+        destination=duty.destination,
+        updated_on=timezone.localdate(changed) if changed else None,
+        provisional=not confirmed(duty.date.year),
+        published=changed or duty.published_at or duty.updated_at,
+        sequence=duty.version,
+        is_past=duty.date < today,
+        is_today=duty.date == today,
+        is_next=duty.pk == next_pk,
+    )
+
+
+def listing(year: int, today: datetime.date) -> dict:
+    """What the day listing shows: a year's days, the next reception day, the office."""
+    cal = services.calendar()
+    upcoming = published_duties().filter(kind=Duty.Kind.RECEPTION, date__gte=today).first()
+    next_pk = upcoming.pk if upcoming else None
+    days = [
+        public_day(d, cal.is_confirmed, today, next_pk) for d in published_duties().of_year(year)
+    ]
+    published_years = set(Duty.objects.published().values_list("year", flat=True).distinct())
+    return {
+        "bureau_name": settings.BUREAU_NAME,
+        "year": year,
+        "today": today,
+        "years": sorted(published_years | {year, today.year}, reverse=True),
+        "reception_days": [d for d in days if d.kind == Duty.Kind.RECEPTION],
+        "visit_days": [d for d in days if d.kind == Duty.Kind.VISIT],
+        "next_day": public_day(upcoming, cal.is_confirmed, today, next_pk) if upcoming else None,
+        "provisional": not cal.is_confirmed(year),
+        "office": PublicPlace.of(Place.objects.filter(is_default=True).first()),
+        "reception_day": settings.RECEPTION_DAY,
+        "visit_day": settings.VISIT_DAY,
+        "group_size": settings.GROUP_PETITION_SIZE,
+    }
+
+
+def all_days() -> list[PublicDay]:
+    """Every published day, for the calendar feed."""
+    cal = services.calendar()
+    today = timezone.localdate()
+    return [public_day(d, cal.is_confirmed, today, None) for d in published_duties()]
+
+
+def one_day(duty: Duty) -> PublicDay:
+    """A single published duty as the public sees it."""
+    return public_day(duty, services.calendar().is_confirmed, timezone.localdate(), None)
