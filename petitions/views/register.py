@@ -1,10 +1,10 @@
 """The register (台账) of cases: the list view, its filter form, and the export view.
 
-This module holds what a request to the register needs: who may see it, the filter form
-(cached choices and HTML), the filtered queryset, the table's rows and the views ``case_list``
-and ``case_export``. The keyset paging and the sort orders are in ``petitions/paging.py``, the
-building of the export files in ``petitions/exports.py``: each has its own purpose and none
-imports this module.
+This module holds what a request to the register needs: who may see it, the filtered queryset,
+the table's rows and the views ``case_list`` and ``case_export``. The filter form is in
+``petitions/forms/register.py``, its cached choices and HTML in ``petitions/caching.py``, the
+keyset paging and the sort orders in ``petitions/paging.py``, the building of the export files
+in ``petitions/exports.py``: each has its own purpose and none imports this module.
 
 Built to stay fast with a million cases (``make bench``):
 
@@ -19,48 +19,32 @@ Built to stay fast with a million cases (``make bench``):
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
-import time
 from html import escape as quote
 from types import SimpleNamespace
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Layout, Row
-from crispy_forms.utils import render_crispy_form
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from accounts.access import STAFF_ROLES
 from accounts.roles import roles_of
 from petitions import exports
 from petitions.access import WITHHELD, may_reveal, sees_identity
-from petitions.models import Case, Category, Channel, Classification, State
+from petitions.forms.register import read_filters, render_filter_form
+from petitions.models import Case, Classification, State
 from petitions.paging import SORTS, fetch_page
 from petitions.search import search as search_cases
-from petitions.search import searchable_words
-from schedules.models import District, Leader, Unit
-
-PAGE_SIZES = (20, 50, 100)
-CHOICES_CACHE_SECONDS = 300
-FORM_CACHE_SECONDS = 3600
+from schedules.models import District
 
 # The columns a page of the register needs: the text, bigrams and encrypted data stay behind.
 LIST_FIELDS = (
@@ -113,192 +97,6 @@ def register_roles(user) -> set[str]:
     return roles
 
 
-# --------------------------------------------------------------------------- the filter form
-
-
-def cache_key(name: str) -> str:
-    """A cache key of the register, per database: a shared cache may serve several."""
-    return f"petitions:register:{connection.settings_dict['NAME']}:{name}"
-
-
-def _unit_and_leader_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Units and leaders for the filter form, cached: they change rarely, pages come often."""
-    cached = cache.get(cache_key("choices"))
-    if cached is None:
-        units = list(Unit.objects.order_by("kind", "name").values_list("pk", "name"))
-        leaders = [
-            (pk, f"{name}（{position}）")
-            for pk, name, position in Leader.objects.order_by("rotation_order", "name").values_list(
-                "pk", "name", "position"
-            )
-        ]
-        cached = (units, leaders)
-        cache.set(cache_key("choices"), cached, CHOICES_CACHE_SECONDS)
-    return cached
-
-
-@receiver(post_save, sender=Unit, dispatch_uid="register_units_saved")
-@receiver(post_delete, sender=Unit, dispatch_uid="register_units_deleted")
-@receiver(post_save, sender=Leader, dispatch_uid="register_leaders_saved")
-@receiver(post_delete, sender=Leader, dispatch_uid="register_leaders_deleted")
-def _forget_choices(**kwargs) -> None:
-    cache.delete_many([cache_key("choices"), cache_key("form-version")])
-
-
-def render_filter_form(form: RegisterFilterForm, query: QueryDict) -> str:
-    """The filter form's HTML, cached per language and filter values.
-
-    Crispy renders a form of fifteen fields in about 12 ms, more than a whole page may take.
-    The HTML depends only on the language, the values in the query string (paging cursors
-    aside) and the unit and leader lists: paging through one filtered list, or coming back to
-    a common filter, renders it once.
-    """
-    values = sorted((k, v) for k, vs in query.lists() if k not in ("after", "before") for v in vs)
-    version = cache.get_or_set(cache_key("form-version"), time.time_ns, None)
-    raw = json.dumps([get_language(), version, values], ensure_ascii=False)
-    key = cache_key("form:" + hashlib.sha256(raw.encode()).hexdigest())
-    html = cache.get(key)
-    if html is None:
-        html = render_crispy_form(form, helper=form.build_helper())
-        cache.set(key, html, FORM_CACHE_SECONDS)
-    return mark_safe(html)  # crispy escapes every value it renders
-
-
-def _with_all(choices) -> list[tuple[Any, str]]:
-    return [("", gettext_lazy("All")), *choices]
-
-
-DEFAULT_SORT = "-received"
-
-
-class RegisterFilterForm(forms.Form):
-    """The register's filters (GET): every field optional, a bad field is ignored and shown."""
-
-    q = forms.CharField(
-        label=gettext_lazy("Search title and text"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "噪音 / 异味"}),
-    )
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
-    classification = forms.ChoiceField(label=gettext_lazy("Classification"), required=False)
-    channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False)
-    district = forms.ChoiceField(label=gettext_lazy("District or county"), required=False)
-    unit = forms.TypedChoiceField(
-        label=gettext_lazy("Handling unit"), required=False, coerce=int, empty_value=None
-    )
-    leader = forms.TypedChoiceField(
-        label=gettext_lazy("Receiving leader"), required=False, coerce=int, empty_value=None
-    )
-    received_from = forms.DateField(
-        label=gettext_lazy("Received from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    received_to = forms.DateField(
-        label=gettext_lazy("Received until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    deadline = forms.ChoiceField(label=gettext_lazy("Time limit"), required=False)
-    repeat = forms.BooleanField(label=gettext_lazy("Repeat petitions only"), required=False)
-    group = forms.BooleanField(label=gettext_lazy("Group petitions only"), required=False)
-    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False)
-    per_page = forms.TypedChoiceField(
-        label=gettext_lazy("Rows per page"),
-        required=False,
-        coerce=int,
-        empty_value=PAGE_SIZES[0],
-        choices=[(size, str(size)) for size in PAGE_SIZES],
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        units, leaders = _unit_and_leader_choices()
-        fields = self.fields
-        fields["state"].choices = _with_all(State.choices)
-        fields["category"].choices = _with_all(Category.choices)
-        fields["classification"].choices = _with_all(Classification.choices)
-        fields["channel"].choices = _with_all(Channel.choices)
-        fields["district"].choices = _with_all(District.choices)
-        fields["unit"].choices = _with_all(units)
-        fields["leader"].choices = _with_all(leaders)
-        fields["deadline"].choices = _with_all(
-            [
-                ("overdue", _("Overdue")),
-                (
-                    "due_soon",
-                    ngettext(
-                        "Due within %(days)d day",
-                        "Due within %(days)d days",
-                        settings.DUE_SOON_DAYS,
-                    )
-                    % {"days": settings.DUE_SOON_DAYS},
-                ),
-            ]
-        )
-        fields["sort"].choices = [(key, sort.label) for key, sort in SORTS.items()]
-
-    def build_helper(self) -> FormHelper:
-        """The crispy layout: only needed when the form's HTML is not in the cache."""
-        helper = FormHelper()
-        helper.form_method = "get"
-        helper.form_id = "register-filter"
-        helper.attrs = {"role": "search", "aria-label": _("Filter the register")}
-        helper.layout = Layout(
-            Row(
-                Column("q", css_class="col-md-4"),
-                Column("state", css_class="col-md-2"),
-                Column("classification", css_class="col-md-2"),
-                Column("category", css_class="col-md-4"),
-            ),
-            Row(
-                Column("channel", css_class="col-md-2"),
-                Column("district", css_class="col-md-2"),
-                Column("unit", css_class="col-md-3"),
-                Column("leader", css_class="col-md-3"),
-                Column("deadline", css_class="col-md-2"),
-            ),
-            Row(
-                Column("received_from", css_class="col-md-2"),
-                Column("received_to", css_class="col-md-2"),
-                Column("repeat", "group", css_class="col-md-2"),
-                Column("sort", css_class="col-md-3"),
-                Column("per_page", css_class="col-md-1"),
-                Column(
-                    HTML(
-                        format_html(
-                            '<button type="submit" class="btn btn-primary mt-md-4">{}</button> '
-                            '<a class="btn btn-link mt-md-4" href="?">{}</a>',
-                            _("Show"),
-                            _("Clear filters"),
-                        )
-                    ),
-                    css_class="col-md-2",
-                ),
-            ),
-        )
-        return helper
-
-    def clean_q(self) -> str:
-        term = self.cleaned_data.get("q", "").strip()
-        if term and not searchable_words(term):
-            raise forms.ValidationError(
-                _("Enter at least two characters to search (for example 噪音 or 异味)."),
-                code="too_short",
-            )
-        return term
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("received_from"), data.get("received_to")
-        if start and end and start > end:
-            self.add_error("received_to", _("The end of the period is before its start."))
-            data.pop("received_to", None)
-        return data
-
-
 # --------------------------------------------------------------------------- the list
 
 
@@ -334,24 +132,6 @@ def filtered_cases(user, data: dict) -> QuerySet:
     if data.get("q"):
         cases = search_cases(cases, data["q"])
     return cases
-
-
-def read_filters(request: HttpRequest) -> tuple[RegisterFilterForm, dict]:
-    """The filter form bound to the query string, and the filters that validated."""
-    query = request.GET.copy()
-    if query.get("deadline") and not query.get("sort"):
-        query["sort"] = "due"  # overdue and due-soon lists read most urgent first
-    form = RegisterFilterForm(query or None)
-    if form.is_bound:
-        form.is_valid()
-        data = dict(form.cleaned_data)
-    else:
-        data = {}
-    if data.get("sort") not in SORTS:
-        data["sort"] = DEFAULT_SORT
-    if data.get("per_page") not in PAGE_SIZES:
-        data["per_page"] = PAGE_SIZES[0]
-    return form, data
 
 
 def days_left_text(days: int | None) -> str:
@@ -446,7 +226,7 @@ def _query_without(query: QueryDict, *names: str, **values: str) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     """The register: the cases the user may see, filtered, searched, sorted, a page at a time."""
     register_roles(request.user)
-    form, data = read_filters(request)
+    form, data = read_filters(request.GET)
     cases = filtered_cases(request.user, data).values(*LIST_FIELDS)
     page = fetch_page(
         cases,
@@ -491,7 +271,7 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in exports.EXPORT_FORMATS:
         raise Http404
     register_roles(request.user)
-    _form, data = read_filters(request)
+    _form, data = read_filters(request.GET)
     sort = SORTS[data["sort"]]
     cases = exports.exported_cases(filtered_cases(request.user, data), sort.ordering())
     if cases is None:

@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from petitions.caching import cache_key
 from petitions.exports import EXPORT_LIMIT
 from petitions.models import AccessLog, Category, Channel, Classification, State
 from petitions.search import frequencies_key
-from petitions.views.register import cache_key
 from schedules.models import District
 from tests.petitions.factories import ID_NUMBER, make_case, make_leader, make_unit
 
