@@ -1,32 +1,16 @@
-"""The register (台账) of cases: the list view, its filter form, and the export view.
+"""The register (台账) of cases: the list view and the export view.
 
-This module holds what a request to the register needs: who may see it, the filtered queryset,
-the table's rows and the views ``case_list`` and ``case_export``. The filter form is in
-``petitions/forms/register.py``, its cached choices and HTML in ``petitions/caching.py``, the
-keyset paging and the sort orders in ``petitions/paging.py``, the building of the export files
-in ``petitions/exports.py``: each has its own purpose and none imports this module.
-
-Built to stay fast with a million cases (``make bench``):
-
-* Keyset pagination (``petitions.paging``): "next" and "previous", found by one index seek
-  however deep in the list, never "page 7 of N".
-* One query per page: the foreign keys shown are joined, the large columns (text, bigrams,
-  encrypted data) are left out, and the unit and leader choices of the filter form come from
-  the cache, so session + user + page stay within three queries.
-* Search goes through ``petitions.search`` (bigrams and a GIN index), never a bare ``icontains``.
+Each view reads the filters with the form (``petitions/forms/register.py``), asks
+``petitions/register.py`` for a page or for the cases to export, and responds: the page through
+``templates/petitions/register.html``, the file through ``petitions/exports.py``.
 """
 
 from __future__ import annotations
 
-import datetime
 from html import escape as quote
-from types import SimpleNamespace
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,102 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from accounts.access import STAFF_ROLES
-from accounts.roles import roles_of
+from accounts.access import STAFF_ROLES, require_role
 from petitions import exports
 from petitions.access import WITHHELD, may_reveal, sees_identity
 from petitions.forms.register import read_filters, render_filter_form
-from petitions.models import Case, Classification, State
-from petitions.paging import SORTS, fetch_page
-from petitions.search import search as search_cases
+from petitions.models import Classification, State
+from petitions.paging import SORTS, Page
+from petitions.register import EXPORT_LIMIT, ListedCase, cases_to_export, register_page
 from schedules.models import District
-
-# The columns a page of the register needs: the text, bigrams and encrypted data stay behind.
-LIST_FIELDS = (
-    "id",
-    "number",
-    "year",
-    "sequence",
-    "received_at",
-    "petitioner_name",
-    "is_group",
-    "is_repeat",
-    "district",
-    "title",
-    "classification",
-    "state",
-    "identity_released",
-    "leader_id",
-    "unit_id",
-    "acceptance_due",
-    "due_date",
-    "unit__name",
-    "leader__name",
-)
-
-
-class ListedCase(SimpleNamespace):
-    """A case as a page of the register reads it: plain values, the model's own rules.
-
-    Building a hundred model instances (and their units and leaders) costs more than the
-    page's query; the time-limit rules are the model's methods, borrowed unchanged.
-    """
-
-    days_left = Case.days_left
-    is_overdue = Case.is_overdue
-    due_status = Case.due_status
-
-    @classmethod
-    def from_values(cls, values: dict[str, Any]) -> ListedCase:
-        return cls(pk=values["id"], **values)
-
-
-# --------------------------------------------------------------------------- who sees what
-
-
-def register_roles(user) -> set[str]:
-    """The user's roles, or 403 for a signed-in user who holds none."""
-    roles = roles_of(user)
-    if not roles & set(STAFF_ROLES):
-        raise PermissionDenied
-    return roles
-
-
-# --------------------------------------------------------------------------- the list
-
-
-def start_of(day: datetime.date) -> datetime.datetime:
-    """Local midnight at the start of ``day``, aware: compares with the indexed column as is."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def filtered_cases(user, data: dict) -> QuerySet:
-    """The cases the user may see, narrowed by the form's valid filters (not yet ordered)."""
-    cases = Case.objects.visible_to(user)
-    for field in ("state", "category", "classification", "channel", "district"):
-        if data.get(field):
-            cases = cases.filter(**{field: data[field]})
-    if data.get("unit"):
-        cases = cases.filter(unit_id=data["unit"])
-    if data.get("leader"):
-        cases = cases.filter(leader_id=data["leader"])
-    if data.get("received_from"):
-        cases = cases.filter(received_at__gte=start_of(data["received_from"]))
-    if data.get("received_to") and data["received_to"] < datetime.date.max:
-        end = data["received_to"] + datetime.timedelta(days=1)
-        cases = cases.filter(received_at__lt=start_of(end))
-    today = timezone.localdate()
-    if data.get("deadline") == "overdue":
-        cases = cases.overdue(today)
-    elif data.get("deadline") == "due_soon":
-        cases = cases.due_soon(today, settings.DUE_SOON_DAYS)
-    if data.get("repeat"):
-        cases = cases.filter(is_repeat=True)
-    if data.get("group"):
-        cases = cases.filter(is_group=True)
-    if data.get("q"):
-        cases = search_cases(cases, data["q"])
-    return cases
 
 
 def days_left_text(days: int | None) -> str:
@@ -213,72 +109,64 @@ def table_rows(user, cases: list[ListedCase]) -> str:
     return mark_safe("\n".join(html))  # every value above is escaped
 
 
-def _query_without(query: QueryDict, *names: str, **values: str) -> str:
+def _query_with(query: QueryDict, **cursor: str) -> str:
+    """The query string without the paging cursors, plus ``cursor`` when given."""
     query = query.copy()
-    for name in names:
+    for name in ("after", "before"):
         query.pop(name, None)
-    for name, value in values.items():
+    for name, value in cursor.items():
         query[name] = value
     return query.urlencode()
 
 
+def _page_links(query: QueryDict, page: Page) -> dict[str, str]:
+    """The links to the first, next and previous pages ("" where there is none)."""
+    return {
+        "first_url": f"?{_query_with(query)}" if page.previous_cursor else "",
+        "next_url": f"?{_query_with(query, after=page.next_cursor)}" if page.next_cursor else "",
+        "previous_url": f"?{_query_with(query, before=page.previous_cursor)}"
+        if page.previous_cursor
+        else "",
+    }
+
+
 @never_cache
+@require_role(*STAFF_ROLES)
 def case_list(request: HttpRequest) -> HttpResponse:
     """The register: the cases the user may see, filtered, searched, sorted, a page at a time."""
-    register_roles(request.user)
     form, data = read_filters(request.GET)
-    cases = filtered_cases(request.user, data).values(*LIST_FIELDS)
-    page = fetch_page(
-        cases,
-        data["sort"],
-        data["per_page"],
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        wrap=ListedCase.from_values,
+    page = register_page(
+        request.user, data, after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
-    rows = table_rows(request.user, page.rows)
-    query = request.GET
-    base = _query_without(query, "after", "before")
     return render(
         request,
         "petitions/register.html",
         {
             "form": form,
             "filter_form": render_filter_form(form, request.GET),
-            "rows": rows,
+            "rows": table_rows(request.user, page.rows),
             "sort_label": SORTS[data["sort"]].label,
             "search_term": data.get("q", ""),
-            "first_url": f"?{base}" if page.previous_cursor else "",
-            "next_url": f"?{_query_without(query, 'after', 'before', after=page.next_cursor)}"
-            if page.next_cursor
-            else "",
-            "previous_url": "?"
-            + _query_without(query, "after", "before", before=page.previous_cursor)
-            if page.previous_cursor
-            else "",
-            "export_query": base,
+            **_page_links(request.GET, page),
+            "export_query": _query_with(request.GET),
             "due_soon_days": settings.DUE_SOON_DAYS,
         },
     )
 
 
-# --------------------------------------------------------------------------- the export
-
-
 @never_cache
+@require_role(*STAFF_ROLES)
 def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered register as .xlsx or CSV; unmasked exports are written to the access log."""
     if fmt not in exports.EXPORT_FORMATS:
         raise Http404
-    register_roles(request.user)
     _form, data = read_filters(request.GET)
-    sort = SORTS[data["sort"]]
-    cases = exports.exported_cases(filtered_cases(request.user, data), sort.ordering())
+    cases = cases_to_export(request.user, data)
     if cases is None:
         messages.error(
             request,
             _("More than %(limit)d cases match: narrow the filter to export them.")
-            % {"limit": exports.EXPORT_LIMIT},
+            % {"limit": EXPORT_LIMIT},
         )
         return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
     return exports.export_response(request, cases, fmt)

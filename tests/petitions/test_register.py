@@ -14,8 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from petitions.caching import cache_key
-from petitions.exports import EXPORT_LIMIT
 from petitions.models import AccessLog, Category, Channel, Classification, State
+from petitions.register import EXPORT_LIMIT
 from petitions.search import frequencies_key
 from schedules.models import District
 from tests.petitions.factories import ID_NUMBER, make_case, make_leader, make_unit
@@ -464,7 +464,7 @@ def test_a_cell_that_looks_like_a_formula_is_defused(client_of, clerk):
 
 @pytest.mark.django_db
 def test_an_oversized_export_is_refused_with_a_message(client_of, clerk, monkeypatch):
-    monkeypatch.setattr("petitions.exports.EXPORT_LIMIT", 1)
+    monkeypatch.setattr("petitions.register.EXPORT_LIMIT", 1)
     make_case()
     make_case()
     response = client_of(clerk).get("/cases/export.xlsx", follow=True)
