@@ -1,13 +1,14 @@
 """Exports of the register (台账): the filtered list as an .xlsx workbook or a CSV file.
 
 What goes into a file: the columns, each case as cells (its petitioner shown as the user may see
-them, every text cell kept from running as a formula, times local), the two file formats, the
-size limit, and the access log of an unmasked export (each exported case is logged for the
-office and administrators, who get the petitioner's data in clear).
+them, every text cell kept from running as a formula, times local), the two file formats, and
+the access log of an unmasked export (each exported case is logged for the office and
+administrators, who get the petitioner's data in clear).
 
-Apart from ``petitions/register.py`` because building files is its own purpose: the
-``case_export`` view there reads the filters, refuses an oversized export with a message, and
-hands the cases to ``export_response`` here.
+Apart from the register's rules (``petitions/register.py``, which picks the cases to export and
+holds the size limit) because building files is its own purpose: the ``case_export`` view
+(``petitions/views/register.py``) reads the filters, gets the cases there, refuses an oversized
+export with a message, and hands the cases to ``export_response`` here.
 """
 
 from __future__ import annotations
@@ -15,19 +16,17 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from petitions.access import client_ip, may_reveal, petitioner
 from petitions.models import AccessLog, Case
-
-# An export is a report, not a backup: past this many rows the user narrows the filter.
-EXPORT_LIMIT = 10_000
 
 # --------------------------------------------------------------------------- cells and columns
 
@@ -122,10 +121,6 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
 
 
 def _xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Register"))
     bold = Font(bold=True)
@@ -157,18 +152,6 @@ EXPORT_FORMATS = {
 
 
 # --------------------------------------------------------------------------- the file
-
-
-def exported_cases(cases: QuerySet, ordering: Iterable[Any]) -> list[Case] | None:
-    """The cases to export in this order, or ``None`` when more than ``EXPORT_LIMIT`` match."""
-    found = list(
-        cases.select_related("unit", "leader")
-        .defer("content", "search_bigrams", "answer", "instructions", "query_code")
-        .order_by(*ordering)[: EXPORT_LIMIT + 1]
-    )
-    if len(found) > EXPORT_LIMIT:
-        return None
-    return found
 
 
 def export_response(request: HttpRequest, cases: list[Case], fmt: str) -> HttpResponse:

@@ -6,9 +6,9 @@ list, where a counting paginator would read every matching row on every page. Th
 therefore shows "next" and "previous", never "page 7 of N" (``make bench`` holds it to 10 ms a
 page with a million cases).
 
-Apart from ``petitions/register.py`` (the list view and its filter form, which pick a sort from
-``SORTS`` and call ``fetch_page``) because it knows nothing of requests or forms: only the sort
-orders, the cursors and the query of one page.
+Apart from the register's form (``petitions/forms/register.py``, which offers the sorts of
+``SORTS``) and rules (``petitions/register.py``, which calls ``fetch_page``) because it knows
+nothing of requests or forms: only the sort orders, the cursors and the query of one page.
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from petitions.exports import EXPORT_LIMIT
+from petitions.caching import cache_key
 from petitions.models import AccessLog, Category, Channel, Classification, State
+from petitions.register import EXPORT_LIMIT
 from petitions.search import frequencies_key
-from petitions.views.register import cache_key
 from schedules.models import District
 from tests.factories import ID_NUMBER, make_case, make_leader, make_unit
 
@@ -452,7 +452,7 @@ def test_a_cell_that_looks_like_a_formula_is_defused(client_of, clerk):
 
 @pytest.mark.django_db
 def test_an_oversized_export_is_refused_with_a_message(client_of, clerk, monkeypatch):
-    monkeypatch.setattr("petitions.exports.EXPORT_LIMIT", 1)
+    monkeypatch.setattr("petitions.register.EXPORT_LIMIT", 1)
     make_case()
     make_case()
     response = client_of(clerk).get("/cases/export.xlsx", follow=True)

@@ -1,0 +1,133 @@
+"""Which cases the register (台账) lists: the filters as a query, one page, the export's cases.
+
+The view (``petitions/views/register.py``) reads the filters with the form
+(``petitions/forms/register.py``) and asks here for a page or for the cases to export (the
+file itself is ``petitions/exports.py``). Built to stay fast with a million cases
+(``make bench``):
+
+* Keyset pagination (``petitions.paging``): "next" and "previous", found by one index seek
+  however deep in the list, never "page 7 of N".
+* One query per page: the foreign keys shown are joined, the large columns (text, bigrams,
+  encrypted data) are left out, and the unit and leader choices of the filter form come from
+  the cache (``petitions.caching``), so session + user + page stay within three queries.
+* Search goes through ``petitions.search`` (bigrams and a GIN index), never a bare ``icontains``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from petitions.models import Case
+from petitions.paging import SORTS, Page, fetch_page
+from petitions.search import search
+
+# An export is a report, not a backup: past this many rows the user narrows the filter.
+EXPORT_LIMIT = 10_000
+
+# The columns a page of the register needs: the text, bigrams and encrypted data stay behind.
+LIST_FIELDS = (
+    "id",
+    "number",
+    "year",
+    "sequence",
+    "received_at",
+    "petitioner_name",
+    "is_group",
+    "is_repeat",
+    "district",
+    "title",
+    "classification",
+    "state",
+    "identity_released",
+    "leader_id",
+    "unit_id",
+    "acceptance_due",
+    "due_date",
+    "unit__name",
+    "leader__name",
+)
+
+
+class ListedCase(SimpleNamespace):
+    """A case as a page of the register reads it: plain values, the model's own rules.
+
+    Building a hundred model instances (and their units and leaders) costs more than the
+    page's query; the time-limit rules are the model's methods, borrowed unchanged.
+    """
+
+    days_left = Case.days_left
+    is_overdue = Case.is_overdue
+    due_status = Case.due_status
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> ListedCase:
+        return cls(pk=values["id"], **values)
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    """Local midnight at the start of ``day``, aware: compares with the indexed column as is."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def filtered_cases(user, data: dict[str, Any]) -> QuerySet:
+    """The cases the user may see, narrowed by the form's valid filters (not yet ordered)."""
+    cases = Case.objects.visible_to(user)
+    for field in ("state", "category", "classification", "channel", "district"):
+        if data.get(field):
+            cases = cases.filter(**{field: data[field]})
+    if data.get("unit"):
+        cases = cases.filter(unit_id=data["unit"])
+    if data.get("leader"):
+        cases = cases.filter(leader_id=data["leader"])
+    if data.get("received_from"):
+        cases = cases.filter(received_at__gte=start_of(data["received_from"]))
+    if data.get("received_to") and data["received_to"] < datetime.date.max:
+        end = data["received_to"] + datetime.timedelta(days=1)
+        cases = cases.filter(received_at__lt=start_of(end))
+    today = timezone.localdate()
+    if data.get("deadline") == "overdue":
+        cases = cases.overdue(today)
+    elif data.get("deadline") == "due_soon":
+        cases = cases.due_soon(today, settings.DUE_SOON_DAYS)
+    if data.get("repeat"):
+        cases = cases.filter(is_repeat=True)
+    if data.get("group"):
+        cases = cases.filter(is_group=True)
+    if data.get("q"):
+        cases = search(cases, data["q"])
+    return cases
+
+
+def register_page(user, data: dict[str, Any], after: str = "", before: str = "") -> Page:
+    """One page of the filtered register in the chosen sort and size, as ``ListedCase`` rows."""
+    return fetch_page(
+        filtered_cases(user, data).values(*LIST_FIELDS),
+        data["sort"],
+        data["per_page"],
+        after=after,
+        before=before,
+        wrap=ListedCase.from_values,
+    )
+
+
+def cases_to_export(user, data: dict[str, Any]) -> list[Case] | None:
+    """The filtered register in its sort, or ``None`` when more than ``EXPORT_LIMIT`` match.
+
+    Whole cases (the file shows more columns than a page) with their unit and leader, the
+    large columns the file does not show left behind.
+    """
+    found = list(
+        filtered_cases(user, data)
+        .select_related("unit", "leader")
+        .defer("content", "search_bigrams", "answer", "instructions", "query_code")
+        .order_by(*SORTS[data["sort"]].ordering())[: EXPORT_LIMIT + 1]
+    )
+    if len(found) > EXPORT_LIMIT:
+        return None
+    return found
