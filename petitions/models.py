@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.history import tracked
 from petitions.crypto import EncryptedTextField
+from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprints: a model)
 from petitions.search import index_case
 from schedules.models import District, Duty, Leader, Unit
 
