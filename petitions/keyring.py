@@ -159,7 +159,7 @@ def _missing_file(path: Path) -> str:
 def _create_key_file(path: Path) -> None:
     """Write a new key atomically: link() fails if another process got there first, and
     every process then reads the same key."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -170,7 +170,7 @@ def _create_key_file(path: Path) -> None:
         except FileExistsError:
             pass
         finally:
-            temporary.unlink()
+            temporary.unlink(missing_ok=True)
     except OSError as error:
         raise ImproperlyConfigured(
             f"Cannot create the development data key {path} ({error}): set "
@@ -198,9 +198,11 @@ def _dev_key(path: Path, holds_data: bool | None) -> str:
 def configured_ring(holds_data: bool | None = None) -> crypto.KeyRing:
     """The keys from the setting or, unset, from the development key file (created here
     when missing and the database holds no encrypted data; ``holds_data`` if known)."""
-    path = _key_file()
-    if getattr(settings, crypto.KEY_SETTING, None) or path is None:
+    if getattr(settings, crypto.KEY_SETTING, None):
         return crypto.settings_ring()
+    path = _key_file()
+    if path is None:
+        return crypto.settings_ring()  # ImproperlyConfigured: the setting is required
     return crypto.ring_for(_dev_key(path, holds_data), f"The data key file {path}")
 
 
