@@ -23,8 +23,7 @@ from petitions import crypto, keyring, rotation
 from petitions.crypto import decrypt, encrypt, lookup_hash, lookup_hashes
 from petitions.keyring import DataKey, verify_keys
 from petitions.models import Case
-from tests.petitions.casework import register
-from tests.petitions.factories import ID_NUMBER, make_case
+from tests.factories import ID_NUMBER, make_case, register
 
 pytestmark = pytest.mark.django_db
 
