@@ -10,7 +10,9 @@ HINTS = {
     "SECRET_KEY": "Set SECRET_KEY to a random string of 50+ characters.",
     "PETITIONER_DATA_KEY": (
         'Set PETITIONER_DATA_KEY (python -c "from petitions.crypto import generate_key; '
-        'print(generate_key())") and keep a copy: without it no ID number can be read.'
+        'print(generate_key())") and keep a copy with every backup: without it no ID number '
+        "can be read. To replace it, put the new key first (new,old) and run manage.py "
+        "reencrypt (README, Keys)."
     ),
     "DATABASE_URL": "Set DATABASE_URL=postgres://user:password@host:5432/name.",
     "ALLOWED_HOSTS": "Set ALLOWED_HOSTS to the site's host names, comma-separated.",

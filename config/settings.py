@@ -3,16 +3,19 @@
 Safe for production by default: DEBUG is off, cookies are secure, HTTPS is enforced, and a
 malformed value stops start-up with a message naming the variable. With nothing set, the
 application still starts, as a development default: an embedded PostgreSQL under ``var/``
-when DATABASE_URL is unset, random keys generated once and kept under ``var/keys/``, and
-localhost as the only host. ``manage.py check --deploy`` names each of those that production
+when DATABASE_URL is unset, random keys generated once and kept under ``var/keys/`` (the
+petitioner-data key only while the database holds no encrypted data, petitions/keyring.py),
+and localhost as the only host. ``manage.py check --deploy`` names each of those that production
 must set instead (accounts/checks.py). ``make run`` and ``make test`` also set ``DEBUG=1``.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -79,16 +82,43 @@ def env_or_generated(name: str, make) -> str:
         return value
     UNSET_FOR_PRODUCTION.append(name)
     path = VAR_DIR / "keys" / name.lower()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_suffix(f".{os.getpid()}")
-        temporary.write_text(make())
-        temporary.chmod(0o600)
-        # link() fails if another process got there first: every process reads the same key.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-        temporary.unlink()
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            temporary = path.with_suffix(f".{os.getpid()}")
+            temporary.write_text(make())
+            temporary.chmod(0o600)
+            # link() fails if another process got there first: every process reads the same key.
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+            temporary.unlink()
+        return path.read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{name} is not set and {path} cannot be created or read ({error}): set {name}, "
+            f"or make {VAR_DIR} writable by the application."
+        ) from None
+
+
+def env_keys(name: str) -> str:
+    """Comma-separated keys, newest first, each urlsafe base64 of 32 bytes; a malformed one
+    stops start-up with its position. Empty when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    keys = [key.strip() for key in raw.split(",")]
+    for position, key in enumerate(keys, start=1):
+        where = name if len(keys) == 1 else f"{name}, key {position} of {len(keys)},"
+        try:
+            decoded = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (ValueError, binascii.Error):
+            decoded = b""
+        if not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", key) or len(decoded) != 32:
+            raise ImproperlyConfigured(
+                f"{where} is not a key: each key is urlsafe base64 of 32 random bytes "
+                '(python -c "from petitions.crypto import generate_key; print(generate_key())").'
+            )
+    return ",".join(keys)
 
 
 SECRET_KEY = env_or_generated("SECRET_KEY", lambda: secrets.token_urlsafe(50))
@@ -321,9 +351,13 @@ DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7, minimum=1)
 # Case lookups (right or wrong) one address may make in an hour (petitions/ratelimit.py).
 LOOKUP_ATTEMPTS_PER_HOUR = env_int("LOOKUP_ATTEMPTS_PER_HOUR", 10, minimum=1)
 # 32 random bytes, urlsafe base64: encrypts petitioners' ID numbers, phones and addresses.
-PETITIONER_DATA_KEY = env_or_generated(
-    "PETITIONER_DATA_KEY", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
-)
+# Several keys, comma-separated and newest first, while rotating: the newest encrypts, all
+# decrypt (README, "Keys"). Unset, development keeps one key in PETITIONER_DATA_KEY_FILE,
+# which petitions/keyring.py creates only while the database holds no encrypted data.
+PETITIONER_DATA_KEY = env_keys("PETITIONER_DATA_KEY")
+PETITIONER_DATA_KEY_FILE = VAR_DIR / "keys" / "petitioner_data_key"
+if not PETITIONER_DATA_KEY:
+    UNSET_FOR_PRODUCTION.append("PETITIONER_DATA_KEY")
 
 LOGGING = {
     "version": 1,

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from petitions import access, timelimits
 from petitions.caselog import write_log
-from petitions.crypto import lookup_hash
+from petitions.crypto import lookup_hash, lookup_hashes
 from petitions.models import (
     OPEN_STATES,
     REFERRAL_REASON_REQUIRED,
@@ -290,10 +290,10 @@ def _unresolved() -> Q:
 
 def _same_petitioner(case: Case) -> Q:
     match = Q(pk__in=[])
-    if case.petitioner_id_hash:
-        match |= Q(petitioner_id_hash=case.petitioner_id_hash)
+    if case.petitioner_id_hash:  # every key's hash: rows stored before a key rotation match
+        match |= Q(petitioner_id_hash__in=lookup_hashes(case.petitioner_id_number))
     if case.petitioner_phone_hash:
-        match |= Q(petitioner_phone_hash=case.petitioner_phone_hash)
+        match |= Q(petitioner_phone_hash__in=lookup_hashes(case.petitioner_phone))
     return match
 
 

@@ -25,6 +25,7 @@ from accounts.access import is_office
 from accounts.history import tracked
 from accounts.roles import Role, has_role
 from petitions.crypto import EncryptedTextField
+from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprints: a model)
 from petitions.numbers import parse_number
 from petitions.search import index_case
 from schedules.models import District, Duty, Leader, Unit

@@ -45,6 +45,16 @@ def fresh_public_pages():
     cache.clear()  # the file cache outlives a test: attempt counters must start at zero
 
 
+@pytest.fixture(autouse=True, scope="session")
+def data_keys_unguarded():
+    """In production the first encryption in a process checks the database's data keys
+    (petitions.keyring); tests encrypt without a database, or in transactions that never
+    commit, so the check is off here and tested in tests/petitions/test_keys.py."""
+    from petitions import keyring
+
+    keyring.GUARD["enabled"] = False
+
+
 @pytest.fixture
 def clerk(db, django_user_model):
     """Petition office staff at the desk."""

@@ -331,7 +331,7 @@ def test_the_admin_never_shows_raw_or_plain_identity_data(client_of, administrat
     url = reverse("admin:petitions_case_change", args=[case.pk])
     page = client_of(administrator).get(url).content.decode()
     assert MASKED_ID in page
-    assert CHAOYANG_ID not in page and "v1:" not in page
+    assert CHAOYANG_ID not in page and "v2:" not in page
 
 
 # --- Due dates stand out -----------------------------------------------------------------------

@@ -46,9 +46,10 @@ def _data_key():
 
 
 def _flip_byte(token: str, index: int) -> str:
-    raw = bytearray(base64.urlsafe_b64decode(token[len("v1:") :]))
+    prefix, _sep, body = token.rpartition(":")
+    raw = bytearray(base64.urlsafe_b64decode(body))
     raw[index] ^= 0x01
-    return "v1:" + base64.urlsafe_b64encode(bytes(raw)).decode("ascii")
+    return prefix + ":" + base64.urlsafe_b64encode(bytes(raw)).decode("ascii")
 
 
 # ------------------------------------------------------------------ encrypt / decrypt
@@ -59,12 +60,13 @@ def test_round_trip():
     assert decrypt(encrypt(plaintext)) == plaintext
 
 
-def test_token_is_versioned_text():
-    assert encrypt(ID_NUMBER).startswith("v1:")
+def test_token_is_versioned_text_naming_its_key():
+    fingerprint = crypto.ring_for(TEST_KEY).newest.fingerprint
+    assert encrypt(ID_NUMBER).startswith(f"v2:{fingerprint}:")
 
 
 def test_token_contains_nonce_ciphertext_and_tag():
-    raw = base64.urlsafe_b64decode(encrypt(ID_NUMBER)[3:])
+    raw = base64.urlsafe_b64decode(encrypt(ID_NUMBER).rpartition(":")[2])
     assert len(raw) == 12 + len(ID_NUMBER) + 16
 
 
@@ -144,15 +146,17 @@ def test_lookup_hash_of_empty_is_empty():
 
 
 def test_encryption_and_lookup_keys_differ():
-    keys = crypto._keys_for(TEST_KEY)
-    assert keys.encryption != keys.lookup
+    key = crypto.ring_for(TEST_KEY).newest
+    assert key.encryption != key.lookup
+    assert key.fingerprint not in (key.encryption.hex(), key.lookup.hex())
 
 
 # ---------------------------------------------------------------------- configuration
 
 
 def test_missing_key_is_improperly_configured():
-    with override_settings(PETITIONER_DATA_KEY=None), pytest.raises(ImproperlyConfigured):
+    unset = override_settings(PETITIONER_DATA_KEY=None, PETITIONER_DATA_KEY_FILE=None)
+    with unset, pytest.raises(ImproperlyConfigured):
         encrypt("x")
 
 
@@ -175,7 +179,7 @@ def test_generated_key_is_usable_and_random():
 
 def test_field_stores_ciphertext():
     stored = EncryptedTextField().get_prep_value(ID_NUMBER)
-    assert stored.startswith("v1:")
+    assert stored.startswith("v2:")
     assert decrypt(stored) == ID_NUMBER
 
 

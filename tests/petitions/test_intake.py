@@ -436,7 +436,7 @@ def test_identity_data_is_encrypted_at_rest(desk):
     assert "13800138000" not in phone
     assert "七道泉子" not in address
     assert Case.objects.get().query_code not in code
-    assert all(value.startswith("v1:") for value in (id_number, phone, address, code))
+    assert all(value.startswith("v2:") for value in (id_number, phone, address, code))
 
 
 def test_the_history_holds_no_plain_id_number(desk):
