@@ -12,16 +12,14 @@ Built to stay fast with a million cases (``make bench``):
   however deep in the list, never "page 7 of N".
 * One query per page: the foreign keys shown are joined, the large columns (text, bigrams,
   encrypted data) are left out, and the unit and leader choices of the filter form come from
-  the cache, so session + user + page stay within three queries.
+  the process's memory (``petitions/register_cache.py``), so session + user + page stay
+  within three queries.
 * Search goes through ``petitions.search`` (bigrams and a GIN index), never a bare ``icontains``.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
-import time
 from html import escape as quote
 from types import SimpleNamespace
 from typing import Any
@@ -32,35 +30,29 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
 from accounts.access import STAFF_ROLES
 from accounts.roles import roles_of
-from petitions import exports
+from petitions import exports, register_cache
 from petitions.access import WITHHELD, may_reveal, sees_identity
 from petitions.models import Case, Category, Channel, Classification, State
 from petitions.paging import SORTS, fetch_page
 from petitions.search import search as search_cases
 from petitions.search import searchable_words
-from schedules.models import District, Leader, Unit
+from schedules.models import District
 
 PAGE_SIZES = (20, 50, 100)
-CHOICES_CACHE_SECONDS = 300
-FORM_CACHE_SECONDS = 3600
 
 # The columns a page of the register needs: the text, bigrams and encrypted data stay behind.
 LIST_FIELDS = (
@@ -116,51 +108,17 @@ def register_roles(user) -> set[str]:
 # --------------------------------------------------------------------------- the filter form
 
 
-def cache_key(name: str) -> str:
-    """A cache key of the register, per database: a shared cache may serve several."""
-    return f"petitions:register:{connection.settings_dict['NAME']}:{name}"
-
-
-def _unit_and_leader_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Units and leaders for the filter form, cached: they change rarely, pages come often."""
-    cached = cache.get(cache_key("choices"))
-    if cached is None:
-        units = list(Unit.objects.order_by("kind", "name").values_list("pk", "name"))
-        leaders = [
-            (pk, f"{name}（{position}）")
-            for pk, name, position in Leader.objects.order_by("rotation_order", "name").values_list(
-                "pk", "name", "position"
-            )
-        ]
-        cached = (units, leaders)
-        cache.set(cache_key("choices"), cached, CHOICES_CACHE_SECONDS)
-    return cached
-
-
-@receiver(post_save, sender=Unit, dispatch_uid="register_units_saved")
-@receiver(post_delete, sender=Unit, dispatch_uid="register_units_deleted")
-@receiver(post_save, sender=Leader, dispatch_uid="register_leaders_saved")
-@receiver(post_delete, sender=Leader, dispatch_uid="register_leaders_deleted")
-def _forget_choices(**kwargs) -> None:
-    cache.delete_many([cache_key("choices"), cache_key("form-version")])
-
-
 def render_filter_form(form: RegisterFilterForm, query: QueryDict) -> str:
-    """The filter form's HTML, cached per language and filter values.
+    """The filter form's HTML, kept per language and filter values (``register_cache``).
 
-    Crispy renders a form of fifteen fields in about 12 ms, more than a whole page may take.
     The HTML depends only on the language, the values in the query string (paging cursors
     aside) and the unit and leader lists: paging through one filtered list, or coming back to
     a common filter, renders it once.
     """
     values = sorted((k, v) for k, vs in query.lists() if k not in ("after", "before") for v in vs)
-    version = cache.get_or_set(cache_key("form-version"), time.time_ns, None)
-    raw = json.dumps([get_language(), version, values], ensure_ascii=False)
-    key = cache_key("form:" + hashlib.sha256(raw.encode()).hexdigest())
-    html = cache.get(key)
-    if html is None:
-        html = render_crispy_form(form, helper=form.build_helper())
-        cache.set(key, html, FORM_CACHE_SECONDS)
+    html = register_cache.form_html(
+        values, lambda: render_crispy_form(form, helper=form.build_helper())
+    )
     return mark_safe(html)  # crispy escapes every value it renders
 
 
@@ -215,7 +173,7 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        units, leaders = _unit_and_leader_choices()
+        units, leaders = register_cache.unit_and_leader_choices()
         fields = self.fields
         fields["state"].choices = _with_all(State.choices)
         fields["category"].choices = _with_all(Category.choices)
