@@ -2,9 +2,8 @@
 or counts, the other sees. Node B's local folder cannot even be created (``/dev/null/...``).
 
 Both nodes are gunicorn processes started here on free loopback ports, on the test database,
-with the same keys; once with the cache in PostgreSQL, once in Redis (``TEST_REDIS_URL``,
-default ``redis://127.0.0.1:6379/15``; skipped when Redis is unreachable, unless
-``REQUIRE_REDIS_TESTS=1``, as in CI).
+with the same keys; once with the cache in PostgreSQL, once in Redis (``tests/shared_cache.py``:
+skipped when Redis is unreachable, unless ``REQUIRE_REDIS_TESTS=1``, as in CI).
 """
 
 from __future__ import annotations
@@ -41,10 +40,10 @@ from tests.factories import (
     make_contact,
     make_leader,
 )
+from tests.shared_cache import REDIS_URL, require_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "/?year=2025"  # a fixed year: the page does not depend on today's date
 START_SECONDS = 30
@@ -98,22 +97,10 @@ class Visitor:
 # --- The nodes ----------------------------------------------------------------------------------
 
 
-def _reachable(url: str) -> bool:
-    parts = urllib.parse.urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module", params=["postgresql", "redis"])
 def backend(request) -> str:
-    if request.param == "redis" and not _reachable(REDIS_URL):
-        message = f"Redis is not reachable at {REDIS_URL}"
-        if os.environ.get("REQUIRE_REDIS_TESTS"):
-            pytest.fail(message)
-        pytest.skip(message)
+    if request.param == "redis":
+        require_redis()
     return request.param
 
 

@@ -182,6 +182,17 @@ def test_the_leader_filter_narrows_the_list(client_of, clerk, leader):
 
 
 @pytest.mark.django_db
+def test_a_unit_added_is_in_the_filter_once_committed(
+    client_of, clerk, unit, django_capture_on_commit_callbacks
+):
+    client = client_of(clerk)
+    assert "龙城分局" not in client.get(LIST).content.decode()  # the choices are kept from here
+    with django_capture_on_commit_callbacks(execute=True):
+        make_unit("龙城分局")
+    assert "龙城分局" in client.get(LIST).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_bad_filter_value_is_shown_as_an_error_not_a_crash(client_of, clerk):
     make_case(title="工地噪音")
     response = client_of(clerk).get(LIST, {"received_from": "not-a-date"})

@@ -14,7 +14,6 @@ from petitions.search import (
 )
 from tests.factories import make_case
 
-
 # --- bigrams ---------------------------------------------------------------------------------
 
 
