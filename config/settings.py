@@ -281,7 +281,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Cache: shared by every node -----------------------------------------------------------------
 # What one node caches or counts, every node must see (the public pages' change stamp, the
 # lookup attempt counters): PostgreSQL by default (the table comes with `migrate`), Redis for a
-# larger install with CACHE_URL=redis://host:6379/0. Nothing is kept on a node's disk.
+# larger install with CACHE_URL=redis://host:6379/0. None of it is kept on a node's disk.
 DATABASE_CACHE_TABLE = "xinfang_cache"  # created by schedules/migrations/0004_shared_cache.py
 
 
