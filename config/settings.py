@@ -19,6 +19,7 @@ import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.bootstrap
@@ -67,7 +68,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A folder the application writes to (cache files, uploads, generated keys): writable by it.
+# This node's own folder: the embedded development database, development keys, and uploads
+# unless MEDIA_ROOT is set (several nodes need MEDIA_ROOT on shared storage). The cache and the
+# counters are shared (CACHES): an unwritable or missing VAR_DIR costs no page.
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 # Variables production must set; each one left to its development default is named by
@@ -305,14 +308,59 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Files under VAR_DIR are shared by every gunicorn worker on the machine (no Redis needed):
-# the lookup attempt counters and the public pages' change stamp must be seen by all of them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": VAR_DIR / "cache" / "django",
+# --- Cache: shared by every node -----------------------------------------------------------------
+# What one node caches or counts, every node must see (the public pages' change stamp, the
+# lookup attempt counters): PostgreSQL by default (the table comes with `migrate`), Redis for a
+# larger install with CACHE_URL=redis://host:6379/0. None of it is kept on a node's disk.
+DATABASE_CACHE_TABLE = "xinfang_cache"  # created by schedules/migrations/0004_shared_cache.py
+
+
+def redis_cache(name: str, url: str) -> dict:
+    """Django's cache settings for a Redis URL; a malformed one stops start-up."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError when it is not a number
+        database = parts.path.strip("/") or "0"
+    except ValueError:
+        parts, port, database = None, None, ""
+    if (
+        parts is None
+        or parts.scheme not in ("redis", "rediss")
+        or not parts.hostname
+        or not database.isdecimal()
+        or (port is not None and not 0 < port < 65536)
+    ):
+        # The URL may hold a password: it is not repeated here.
+        raise ImproperlyConfigured(
+            f"{name} is not a Redis URL: use redis://[:password@]host[:port][/database], "
+            "or leave it unset to cache in PostgreSQL."
+        )
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            # A cache: when Redis is down, a page is built from PostgreSQL rather than failing
+            # (the lookup attempt limit then counts in PostgreSQL, petitions/ratelimit.py).
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
     }
+
+
+_cache_url = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": redis_cache("CACHE_URL", _cache_url)
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": DATABASE_CACHE_TABLE,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    # This process's memory, for what a shared stamp keeps current (accounts/stamps.py).
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

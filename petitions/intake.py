@@ -15,6 +15,7 @@ and who may register ``petitions/access.py``'s.
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ from petitions.models import (
 from petitions.numbers import case_number, new_query_code
 from petitions.workflow import record_acceptance, record_refusal
 from schedules.models import Duty
+
+logger = logging.getLogger(__name__)
 
 # --- Numbers and duty days --------------------------------------------------------------------
 
@@ -265,17 +268,30 @@ def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
 
 
 def _store_attachment(case: Case, upload: UploadedFile, by) -> Attachment:
-    """Keep the file under a random name: the petitioner's file name stays in the database."""
+    """Keep the file under a random name: the petitioner's file name stays in the database.
+
+    A file that cannot be written (MEDIA_ROOT missing, full or read-only) refuses the whole
+    registration with a message: the transaction rolls back, nothing is half-saved.
+    """
     original = PurePath(upload.name or "file").name[:200]
     upload.name = uuid.uuid4().hex + PurePath(original).suffix.lower()
-    return Attachment.objects.create(
-        case=case,
-        file=upload,
-        original_name=original,
-        content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0,
-        uploaded_by=by if getattr(by, "pk", None) else None,
-    )
+    try:
+        return Attachment.objects.create(
+            case=case,
+            file=upload,
+            original_name=original,
+            content_type=upload.content_type or "application/octet-stream",
+            size=upload.size or 0,
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        )
+    except OSError:
+        logger.exception("Cannot store an attachment under MEDIA_ROOT=%s", settings.MEDIA_ROOT)
+        message = _(
+            "The attachments could not be stored, so the case was not registered. Try again; "
+            "if it happens again, tell the administrator (the file storage is not writable)."
+        )
+        refusal = ValidationError(message, code="attachment_not_stored")
+        raise ValidationError({"attachments": refusal}) from None
 
 
 # --- Repeat petitions (重复访) -----------------------------------------------------------------

@@ -1,25 +1,24 @@
 """The public pages' cache: rendered pages kept per process, made stale for all at once.
 
-Production runs gunicorn with several worker processes and has no Redis, so a process-local
-cache alone would keep serving old days in the workers that did not handle the publication.
+Production runs several nodes, each with several gunicorn worker processes, so a process-local
+cache alone would keep serving old days in the processes that did not handle the publication.
 The design:
 
 * Each worker keeps the pages it rendered in memory (`MEMO`), keyed by what the page depends
   on (for the listing: year, language and today's date), and tagged with a *stamp*: a random
-  token in the file ``var/cache/public-stamp-<database name>``, the same file for every process
-  on the machine.
+  token in the shared cache (PostgreSQL, or Redis with ``CACHE_URL``), the same for every
+  process on every node (``accounts.stamps.SharedStamp``).
 * ``services.clear_public_cache`` runs on commit after a publication, swap or replacement and
-  calls `new_stamp`, which writes a fresh token to a temporary file and renames it over the
-  stamp (atomic: a reader sees the old token or the new one, never half a file).
-* Every request reads the token: one open/read/close of a 32-byte file, a few microseconds, and
-  no PostgreSQL. A token different from the one the worker's pages were rendered under throws
-  those pages away, so the next request in *every* process renders from the database:
-  invalidation reaches all workers at once, with no signalling between processes. The token's
-  content is compared, not the file's mtime, whose clock ticks too coarsely to tell apart two
-  changes in the same few milliseconds.
+  calls `new_stamp`, which writes a fresh token.
+* A worker reads the token at most twice a second (``accounts.stamps.LIFETIME``) and otherwise
+  trusts the one it read: nearly every request pays a clock read, not a round trip. A token
+  different from the one the worker's pages were rendered under throws those pages away, so
+  the next request in *every* process renders from the database: a change made on one node is
+  on every node's public page within a second, with no signalling between processes and
+  nothing on a node's disk.
 * The stamp is read before the database, so a page is never tagged with a newer stamp than the
-  data it shows. The database name in the file name keeps test runs (each on its own database)
-  from sharing a stamp with the development server or with each other.
+  data it shows. The database name in the stamp's key keeps test runs (each on its own
+  database) from sharing a stamp with the development server or with each other.
 * A page also expires after `PAGE_TTL` seconds, a safety net for changes that do not go through
   the roster services (a leader's position or the room's phone edited in the admin).
 * A page's ETag is a hash of its body, so a conditional request gets 304 until the content
@@ -32,71 +31,32 @@ pays for: about the same as a view that returns a constant (see ``bench/public.p
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
-import logging
-import os
-import re
-import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-logger = logging.getLogger(__name__)
+from accounts.stamps import SharedStamp
 
 PAGE_TTL = 300  # seconds a rendered page is kept even when the stamp has not changed
-# The stamp: the file var/cache/public-stamp-<database name>, read by every worker.
-PUBLIC_STAMP_KEY = "public-stamp"
+PUBLIC_STAMP_KEY = "public-pages"
 DAY = 86400
 
 
 # --- The stamp --------------------------------------------------------------------------------
 
-_stamp_paths: dict[str, str] = {}
-
-
-def stamp_path() -> str:
-    """The stamp file of the database in use: ``var/cache/public-stamp-<database name>``."""
-    name = str(settings.DATABASES["default"]["NAME"])
-    path = _stamp_paths.get(name)
-    if path is None:
-        safe = re.sub(r"[^\w.-]", "_", name)
-        path = str(Path(settings.VAR_DIR) / "cache" / f"{PUBLIC_STAMP_KEY}-{safe}")
-        _stamp_paths[name] = path
-    return path
+STAMP = SharedStamp(PUBLIC_STAMP_KEY)
 
 
 def new_stamp() -> None:
-    """Make every cached public page stale, in every process (see the module docstring).
-
-    The new token goes to a temporary file that then replaces the stamp: a reader sees the old
-    token or the new one, never a half-written file.
-    """
-    path = Path(stamp_path())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".public-stamp-")
-    except OSError:
-        # The change itself is committed: say so loudly, and let PAGE_TTL catch up.
-        logger.exception("Cannot write %s: public pages stay stale for %s s", path, PAGE_TTL)
-        return
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(uuid.uuid4().hex.encode())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Make every cached public page stale, in every process on every node."""
+    STAMP.renew()
 
 
 def public_data_changed(sender, **kwargs) -> None:
@@ -105,16 +65,9 @@ def public_data_changed(sender, **kwargs) -> None:
     transaction.on_commit(new_stamp)
 
 
-def current_stamp() -> bytes:
-    """The token of the last change (empty before the first one): one small file read."""
-    try:
-        handle = os.open(stamp_path(), os.O_RDONLY)
-    except FileNotFoundError:
-        return b""
-    try:
-        return os.read(handle, 64)
-    finally:
-        os.close(handle)
+def current_stamp() -> str:
+    """The token of the last change (empty before the first one), read at most twice a second."""
+    return STAMP.current()
 
 
 # --- Today, once a day ------------------------------------------------------------------------
@@ -153,10 +106,10 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stamp: bytes | object = object()
+        self._stamp: str | object = object()
         self._pages: dict[tuple, CachedPage] = {}
 
-    def get(self, stamp: bytes, key: tuple) -> CachedPage | None:
+    def get(self, stamp: str, key: tuple) -> CachedPage | None:
         if stamp != self._stamp:
             return None
         page = self._pages.get(key)
@@ -164,7 +117,7 @@ class PageMemo:
             return None
         return page
 
-    def put(self, stamp: bytes, key: tuple, body: bytes) -> CachedPage:
+    def put(self, stamp: str, key: tuple, body: bytes) -> CachedPage:
         page = CachedPage(
             body=body,
             etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',

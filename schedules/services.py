@@ -370,8 +370,8 @@ def notify_office(*, subject: str, body: str, duties: Iterable[Duty] = (), by=No
 
 
 def clear_public_cache() -> None:
-    """Published days changed: a new stamp makes every cached public page stale at once,
-    in every worker process (the design is in schedules.public_cache's docstring)."""
+    """Published days changed: a new stamp makes every cached public page stale, in every
+    worker process on every node within a second (see schedules.public_cache's docstring)."""
     public_cache.new_stamp()
 
 

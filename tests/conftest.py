@@ -35,14 +35,22 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_public_pages():
-    """Tests roll the database back, not the public page memo: start each test without it."""
-    from django.core.cache import cache
+def fresh_public_pages(request, django_db_blocker):
+    """Tests roll the database back, not what this process keeps in memory: start each test
+    without rendered public pages, register choices or remembered stamps. The shared cache is
+    in the database (rolled back too); a test that commits leaves it empty for the next one."""
+    from django.core.cache import cache, caches
 
+    from accounts.stamps import SharedStamp
     from schedules import public_cache
 
     public_cache.MEMO.clear()
-    cache.clear()  # the file cache outlives a test: attempt counters must start at zero
+    caches["local"].clear()
+    SharedStamp.forget_all()
+    yield
+    if "transactional_db" in request.fixturenames:
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

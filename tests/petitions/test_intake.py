@@ -221,6 +221,15 @@ def test_a_file_over_10_mb_is_refused(desk):
     assert errors_of(response)["attachments"].as_data()[0].code == "too_large"
 
 
+def test_an_attachment_that_cannot_be_stored_refuses_the_case_with_a_message(desk, settings):
+    settings.MEDIA_ROOT = "/dev/null/media"  # under a file: not even root can create it
+    photo = SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
+    response = desk.post(NEW, {**form_data(), "attachments": [photo]})
+    assert response.status_code == 400
+    assert errors_of(response)["attachments"].as_data()[0].code == "attachment_not_stored"
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
 def test_a_refused_form_asks_to_choose_the_attachments_again(desk):
     photo = SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
     response = desk.post(NEW, {**form_data(title=""), "attachments": [photo]})

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from petitions.models import Case
 from petitions.search import (
     bigrams,
-    frequencies_key,
     index_case,
     index_terms,
     search,
     searchable_words,
 )
 from tests.factories import make_case
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Bigram frequencies are cached (shared cache): start from none."""
-    cache.delete(frequencies_key())
-    yield
-    cache.delete(frequencies_key())
-
 
 # --- bigrams ---------------------------------------------------------------------------------
 
