@@ -109,7 +109,13 @@ if not _database_url:
     _database_url = embedded_database_url()
     os.environ["DATABASE_URL"] = _database_url  # processes started from here use it too
 try:
-    _database = dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+    _database = dj_database_url.parse(
+        _database_url,
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # A kept connection is tested before a request uses it: after a database restart the
+        # next request reconnects instead of failing (tests/operations/test_database_restart.py).
+        conn_health_checks=True,
+    )
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
 if _database["ENGINE"] != "django.db.backends.postgresql":
@@ -225,6 +231,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer checks each node over plain HTTP (accounts/health.py): no redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Nothing is loaded from another host: the office network may have no internet.
 CONTENT_SECURITY_POLICY = {
@@ -324,6 +332,10 @@ LOOKUP_ATTEMPTS_PER_HOUR = env_int("LOOKUP_ATTEMPTS_PER_HOUR", 10, minimum=1)
 PETITIONER_DATA_KEY = env_or_generated(
     "PETITIONER_DATA_KEY", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
 )
+
+# --- Operations ---------------------------------------------------------------------------------
+# /healthz answers 503 when the oldest due job has waited longer than this for a worker.
+HEALTHZ_MAX_QUEUE_LAG = env_int("HEALTHZ_MAX_QUEUE_LAG", 300, minimum=1)
 
 LOGGING = {
     "version": 1,
