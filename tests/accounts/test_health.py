@@ -223,6 +223,14 @@ def test_a_lag_over_the_limit_answers_503(client, queue, settings):
     assert checks_of(response)["queue"]["max_lag_seconds"] == 300
 
 
+def test_a_limit_of_zero_reports_the_lag_without_failing_on_it(client, queue, settings):
+    settings.HEALTHZ_MAX_QUEUE_LAG = 0
+    add_job(datetime.timedelta(hours=5))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert checks_of(response)["queue"]["lag_seconds"] == pytest.approx(5 * 3600, abs=1)
+
+
 def test_a_lag_just_under_the_limit_is_healthy(client, queue, settings):
     settings.HEALTHZ_MAX_QUEUE_LAG = 300
     add_job(datetime.timedelta(seconds=299))
