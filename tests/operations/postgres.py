@@ -112,8 +112,10 @@ class LocalPostgres:
         self.log = self.folder / "server.log"
         self.port = free_port()
         self.user = _unprivileged_user()
+        self.group = None
         if self.user:
             entry = pwd.getpwnam(self.user)
+            self.group = entry.pw_gid
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
 
     def _run(self, program: str, *args: str, timeout: float = 120) -> None:
@@ -121,6 +123,8 @@ class LocalPostgres:
             [str(self.programs / program), *args],
             cwd=self.folder,
             user=self.user,
+            group=self.group,
+            extra_groups=[] if self.user else None,
             capture_output=True,
             text=True,
             timeout=timeout,
