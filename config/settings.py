@@ -142,7 +142,13 @@ if not _database_url:
     _database_url = embedded_database_url()
     os.environ["DATABASE_URL"] = _database_url  # processes started from here use it too
 try:
-    _database = dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+    _database = dj_database_url.parse(
+        _database_url,
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # A kept connection is tested before a request uses it: after a database restart the
+        # next request reconnects instead of failing (tests/operations/test_database_restart.py).
+        conn_health_checks=True,
+    )
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
 if _database["ENGINE"] != "django.db.backends.postgresql":
@@ -258,6 +264,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer checks each node over plain HTTP (accounts/health.py): no redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Nothing is loaded from another host: the office network may have no internet.
 CONTENT_SECURITY_POLICY = {
@@ -406,6 +414,11 @@ PETITIONER_DATA_KEY = env_keys("PETITIONER_DATA_KEY")
 PETITIONER_DATA_KEY_FILE = VAR_DIR / "keys" / "petitioner_data_key"
 if not PETITIONER_DATA_KEY:
     UNSET_FOR_PRODUCTION.append("PETITIONER_DATA_KEY")
+
+# --- Operations ---------------------------------------------------------------------------------
+# /healthz answers 503 when the oldest due job has waited longer than this many seconds for a
+# worker; 0 reports the lag without failing on it (accounts/health.py).
+HEALTHZ_MAX_QUEUE_LAG = env_int("HEALTHZ_MAX_QUEUE_LAG", 300)
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # for load balancers (no sign-in)
     path(
         "accounts/login/",
         login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
