@@ -274,7 +274,9 @@ def refuse_conflicts(problems: list[str], override: str, *, field: str) -> None:
     """The checks of ``schedules.conflicts`` hold unless an administrator states why not."""
     if problems and not (override or "").strip():
         hint = _("An administrator may override the checks by stating the reason.")
-        raise ValidationError({field: [*problems, hint]}, code="conflict")
+        raise ValidationError(
+            {field: [ValidationError(text, code="conflict") for text in [*problems, hint]]}
+        )
 
 
 def overridden(problems: list[str], override: str) -> str:
