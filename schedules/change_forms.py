@@ -48,6 +48,18 @@ class ChangeDutyForm(OverrideForm):
         ),
     )
 
+    field_order = [
+        "version",
+        "date",
+        "allow_day_off",
+        "contact",
+        "destination",
+        "sections",
+        "reason",
+        "override",
+        "override_reason",
+    ]
+
     def __init__(self, *args, duty: Duty, **kwargs):
         self.duty = duty
         kwargs.setdefault(
