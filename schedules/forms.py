@@ -169,7 +169,9 @@ class OverrideForm(VersionedForm):
         label=_("Reason for the override"), max_length=200, required=False
     )
 
-    problems: list[str] = []
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[str] = []  # what the checks found, once the form is cleaned
 
     def refuse_conflicts(self, problems: list[str], field: str) -> None:
         self.problems = problems
