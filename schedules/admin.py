@@ -60,7 +60,13 @@ class DutyAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ["leader", "contact"]
     filter_horizontal = ["sections"]
-    readonly_fields = ["version", "published_at", "changed_after_publication_at", "updated_at"]
+    readonly_fields = [
+        "version",
+        "published_at",
+        "changed_after_publication_at",
+        "updated_at",
+        "replaces",
+    ]
 
     def save_model(self, request, obj, form, change):
         """A new version: a duty form opened before this edit is refused, not applied over it."""

@@ -2,7 +2,9 @@
 
 The exported headings, title and notes are the plan's own Chinese text (attachments 1 and 2),
 so that an export can replace the attachment as it stands; only what the plan does not have
-(the provisional-date warning) follows the interface language.
+(the provisional-date warning) follows the interface language. Every cell that comes from the
+database goes through ``accounts.spreadsheets.safe_cell``, so that no name or position typed
+like a formula runs when the file is opened.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from accounts.spreadsheets import safe_cell
 from schedules import services
 from schedules.models import Duty, Place
 
@@ -179,7 +182,7 @@ def _table(sheet, header_row: int, headers: list[str], rows: list[dict]) -> int:
         row += 1
         values = (item["name"], item["position"], item["contact"], item["date"])
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = sheet.cell(row=row, column=column, value=safe_cell(value))
             cell.alignment = CENTRE
             cell.border = BORDER
         sheet.row_dimensions[row].height = 22
@@ -211,15 +214,8 @@ def roster_csv(year: int, kind: str) -> tuple[bytes, str]:
     writer.writerow([*HEADERS[kind], _("Provisional")])
     flag = _("provisional")
     for item in roster_rows(year, kind):
-        writer.writerow(
-            [
-                item["name"],
-                item["position"],
-                item["contact"],
-                item["date"],
-                flag if item["provisional"] else "",
-            ]
-        )
+        cells = [item["name"], item["position"], item["contact"], item["date"]]
+        writer.writerow([*map(safe_cell, cells), flag if item["provisional"] else ""])
     return buffer.getvalue().encode("utf-8-sig"), CSV_CONTENT_TYPE
 
 

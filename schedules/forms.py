@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from schedules.conflicts import Availability, leader_conflicts, swap_conflicts
 from schedules.models import (
     Absence,
     CalendarCorrection,
@@ -152,24 +153,86 @@ class VersionedDutyField(forms.ModelChoiceField):
         return duty
 
 
-class SwapForm(VersionedForm):
+class OverrideForm(VersionedForm):
+    """A change checked by ``schedules.conflicts``: refused with the reason at the field unless
+    the administrator ticks the override and states why."""
+
+    override = forms.BooleanField(
+        label=_("Override the checks"),
+        required=False,
+        help_text=_(
+            "Only when the leaders decided it must be so: the reason is recorded in the "
+            "history and sent to the leading group's office."
+        ),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for the override"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[str] = []  # what the checks found, once the form is cleaned
+
+    def refuse_conflicts(self, problems: list[str], field: str) -> None:
+        self.problems = problems
+        if not problems:
+            return
+        if not self.cleaned_data.get("override"):
+            hint = _("To do it anyway, tick “Override the checks” and state the reason.")
+            self.add_error(field, [*problems, hint])
+        elif not self.cleaned_data.get("override_reason", "").strip():
+            self.add_error("override_reason", _("State the reason for overriding the checks."))
+
+    def override_text(self) -> str:
+        """The stated reason, when there was something to override."""
+        if self.problems and self.cleaned_data.get("override"):
+            return self.cleaned_data["override_reason"].strip()
+        return ""
+
+
+def _duty_label(duty: Duty) -> str:
+    return f"{duty.get_kind_display()} {duty.date:%Y-%m-%d} {duty.leader.name}"
+
+
+class SwapForm(OverrideForm):
     other = VersionedDutyField(Duty.objects.none(), label=_("Swap with"))
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    field_order = ["version", "other", "reason", "override", "override_reason"]
 
-    def __init__(self, *args, duty: Duty, **kwargs):
+    def __init__(self, *args, duty: Duty, offer_all: bool = False, **kwargs):
+        """The list offers the valid partners only: not the duty itself, not the same
+        leader's duties, not a duty whose swap would put a leader on a day they are away or
+        on duty twice. ``offer_all`` (or a ticked override) lists those too, with why."""
         self.duty = duty
         kwargs.setdefault("initial", {"version": duty.version})
         super().__init__(*args, **kwargs)
-        self.fields["other"].queryset = (
+        candidates = list(
             Duty.objects.current()
             .filter(year__in=[duty.year, duty.year + 1])
+            .exclude(pk=duty.pk)
+            .exclude(leader_id=duty.leader_id)
             .select_related("leader")
+            .order_by("date", "kind")
         )
-        self.fields["other"].label_from_instance = lambda d: (
-            f"{d.get_kind_display()} {d.date:%Y-%m-%d} {d.leader.name}"
+        availability = Availability([duty.date, *(c.date for c in candidates)])
+        self.problems_with = {c.pk: swap_conflicts(duty, c, availability) for c in candidates}
+        field = self.fields["other"]
+        field.queryset = Duty.objects.filter(pk__in=[c.pk for c in candidates]).select_related(
+            "leader"
         )
+        offer_all = offer_all or (self.is_bound and bool(self.data.get("override")))
+        offered = [c for c in candidates if offer_all or not self.problems_with[c.pk]]
+        field.widget.choices = [
+            ("", "---------"),
+            *((field.prepare_value(c), self._label(c)) for c in offered),
+        ]
+        self.not_offered = [(c, self.problems_with[c.pk]) for c in candidates if c not in offered]
+
+    def _label(self, duty: Duty) -> str:
+        problems = self.problems_with.get(duty.pk)
+        return _duty_label(duty) + (f" ⚠ {' '.join(problems)}" if problems else "")
 
     def clean_other(self):
         other = self.cleaned_data["other"]
@@ -177,12 +240,20 @@ class SwapForm(VersionedForm):
             raise ValidationError(_("A duty cannot be swapped with itself."), code="self_swap")
         return other
 
+    def clean(self):
+        data = super().clean()
+        other = data.get("other")
+        if other is not None:
+            self.refuse_conflicts(self.problems_with.get(other.pk, []), "other")
+        return data
 
-class ReplaceForm(VersionedForm):
+
+class ReplaceForm(OverrideForm):
     leader = forms.ModelChoiceField(Leader.objects.active(), label=_("New leader"))
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    field_order = ["version", "leader", "reason", "override", "override_reason"]
 
     def __init__(self, *args, duty: Duty, **kwargs):
         self.duty = duty
@@ -194,6 +265,31 @@ class ReplaceForm(VersionedForm):
         if leader.pk == self.duty.leader_id:
             raise ValidationError(_("This leader is already on the duty."), code="same_leader")
         return leader
+
+    def clean(self):
+        data = super().clean()
+        leader = data.get("leader")
+        if leader is not None:
+            problems = leader_conflicts(leader, self.duty.date, excluding=[self.duty.pk])
+            self.refuse_conflicts(problems, "leader")
+        return data
+
+
+class PublishForm(forms.Form):
+    """What to publish (a month, a roster or, with neither, the whole year), and for a
+    provisional year the confirmation that its dates may still move."""
+
+    month = forms.IntegerField(min_value=1, max_value=12, required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=[("", ""), *Duty.Kind.choices], required=False, widget=forms.HiddenInput
+    )
+    confirm_provisional = forms.BooleanField(
+        label=_(
+            "I understand: the official holiday arrangement for this year is not known yet, "
+            "and published dates may have to move."
+        ),
+        required=False,
+    )
 
 
 class AbsenceForm(forms.ModelForm):
@@ -219,6 +315,13 @@ class CorrectionForm(forms.ModelForm):
         fields = ["day", "is_working_day", "note"]
         widgets = {"day": forms.DateInput(attrs={"type": "date"})}
         labels = {"is_working_day": _("This day is a working day (untick: a day off)")}
+        help_texts = {
+            "note": _(
+                "Published: when a duty day moves because of this day, the public page gives "
+                "the note as the reason (“April 12 is <note>; moved to April 13”). Write it "
+                "for the public, e.g. the name of the holiday."
+            )
+        }
 
 
 class ConfirmYearForm(forms.Form):

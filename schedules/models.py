@@ -175,6 +175,13 @@ class DutyQuerySet(models.QuerySet):
     def with_people(self):
         return self.select_related("leader", "contact", "place").prefetch_related("sections")
 
+    def seen_by_public(self):
+        """Published duties, and cancelled ones that had been published (shown as cancelled)."""
+        return self.filter(
+            Q(state=Duty.State.PUBLISHED)
+            | Q(state=Duty.State.CANCELLED, published_at__isnull=False)
+        )
+
 
 @tracked()
 class Duty(models.Model):
@@ -227,6 +234,22 @@ class Duty(models.Model):
         _("changed after publication at"), null=True, blank=True
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    kept = models.BooleanField(
+        _("date kept on purpose"),
+        default=False,
+        help_text=_(
+            "The date departs from the rule by the leaders' choice: it is not listed among "
+            "the duties to move to the rule's date."
+        ),
+    )
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replacement",
+        verbose_name=_("replaces the cancelled duty"),
+    )
 
     objects = DutyQuerySet.as_manager()
 
@@ -259,6 +282,17 @@ class Duty(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == self.State.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    def replacement_or_none(self) -> Duty | None:
+        """The duty published in place of this cancelled one, if there is one."""
+        try:
+            return self.replacement
+        except Duty.DoesNotExist:
+            return None
 
     def is_past(self, today: datetime.date | None = None) -> bool:
         return self.date < (today or timezone.localdate())

@@ -1,4 +1,5 @@
-"""What the public may see of the rosters: published days with public fields only.
+"""What the public may see of the rosters: published days with public fields only (and the
+published days since cancelled, marked so, in the day listing).
 
 What the public sees is built from `PublicDay` records that carry only public fields (leader
 name and position, date, place, destination): a contact person's name or phone number cannot
@@ -59,6 +60,11 @@ class PublicDay:
     is_past: bool = False
     is_today: bool = False
     is_next: bool = False
+    # A cancelled day stays listed, struck out, with the day held instead (if any).
+    cancelled: bool = False
+    replacement_date: datetime.date | None = None
+    # Why the rule moved the day off the plan's 12th or 15th ("4月12日为…，顺延至4月13日").
+    moved_reason: str = ""
 
     @property
     def is_reception(self) -> bool:
@@ -71,9 +77,14 @@ def published_duties():
 
 
 def public_day(
-    duty: Duty, confirmed: Callable[[int], bool], today: datetime.date, next_pk: int | None
+    duty: Duty,
+    confirmed: Callable[[int], bool],
+    today: datetime.date,
+    next_pk: int | None,
+    moved_reason: str = "",
 ) -> PublicDay:
     changed = duty.changed_after_publication_at
+    replacement = duty.replacement_or_none() if duty.is_cancelled else None
     return PublicDay(
         pk=duty.pk,
         kind=duty.kind,
@@ -90,7 +101,20 @@ def public_day(
         is_past=duty.date < today,
         is_today=duty.date == today,
         is_next=duty.pk == next_pk,
+        cancelled=duty.is_cancelled,
+        replacement_date=replacement.date if replacement else None,
+        moved_reason="" if duty.is_cancelled else moved_reason,
     )
+
+
+def moved_reasons(year: int, cal) -> dict[tuple[str, int, datetime.date], str]:
+    """Per (kind, month, date) the rule gives: why that date is not the plan's nominal day."""
+    return {
+        (kind, dd.nominal.month, dd.date): services.move_reason(dd)
+        for kind, dds in services.rule_dates(year, cal=cal).items()
+        for dd in dds
+        if dd.moved
+    }
 
 
 def listing(year: int, today: datetime.date) -> dict:
@@ -98,8 +122,16 @@ def listing(year: int, today: datetime.date) -> dict:
     cal = services.calendar()
     upcoming = published_duties().filter(kind=Duty.Kind.RECEPTION, date__gte=today).first()
     next_pk = upcoming.pk if upcoming else None
+    reasons = moved_reasons(year, cal)
+    shown = (
+        Duty.objects.seen_by_public()
+        .of_year(year)
+        .select_related("leader", "place", "replacement")
+        .order_by("date", "kind")
+    )
     days = [
-        public_day(d, cal.is_confirmed, today, next_pk) for d in published_duties().of_year(year)
+        public_day(d, cal.is_confirmed, today, next_pk, reasons.get((d.kind, d.month, d.date), ""))
+        for d in shown
     ]
     published_years = set(Duty.objects.published().values_list("year", flat=True).distinct())
     return {

@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from schedules import public_cache, workdays
+from schedules import conflicts, public_cache, workdays
 from schedules.models import (
     CalendarCorrection,
     ConfirmedYear,
@@ -49,7 +49,9 @@ class StaleEdit(ValidationError):
 
 
 def _recorded(by, **metadata) -> contextlib.AbstractContextManager:
-    """The history context of a change: who made it (``by``, when known) and why."""
+    """The history context of a change: who made it (``by``, when known) and why (empty
+    values are left out)."""
+    metadata = {key: value for key, value in metadata.items() if value not in (None, "")}
     if getattr(by, "pk", None) is not None:
         metadata["user"] = by.pk
     return pghistory.context(**metadata) if metadata else contextlib.nullcontext()
@@ -67,6 +69,11 @@ def calendar() -> workdays.Calendar:
     years = ConfirmedYear.objects.values_list("year", flat=True)
     language = "en_US" if (get_language() or "").startswith("en") else "zh_CN"
     return workdays.Calendar(corrections=corrections, confirmed_years=years, language=language)
+
+
+def is_provisional(year: int) -> bool:
+    """The year's official holiday arrangement is not known yet: its dates may still move."""
+    return not calendar().is_confirmed(year)
 
 
 def allow_makeup(value: bool | None = None) -> bool:
@@ -263,6 +270,32 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def refuse_conflicts(problems: list[str], override: str, *, field: str) -> None:
+    """The checks of ``schedules.conflicts`` hold unless an administrator states why not."""
+    if problems and not (override or "").strip():
+        hint = _("An administrator may override the checks by stating the reason.")
+        raise ValidationError(
+            {field: [ValidationError(text, code="conflict") for text in [*problems, hint]]}
+        )
+
+
+def overridden(problems: list[str], override: str) -> str:
+    """The notification's line about overridden checks (empty when nothing was overridden)."""
+    if not problems:
+        return ""
+    return "\n" + _("Checks overridden: %(problems)s Reason: %(override)s") % {
+        "problems": " ".join(problems),
+        "override": override,
+    }
+
+
+def _lock_pair(first: Duty, first_version, second: Duty, second_version) -> tuple[Duty, Duty]:
+    """Both duties locked in a fixed order, so that two crossing swaps cannot deadlock."""
+    ordered = sorted([(first, first_version), (second, second_version)], key=lambda p: p[0].pk)
+    locked = {d.pk: _lock(d, v) for d, v in ordered}
+    return locked[first.pk], locked[second.pk]
+
+
 def swap_duties(
     first: Duty,
     second: Duty,
@@ -271,26 +304,28 @@ def swap_duties(
     by=None,
     first_version: int | None = None,
     second_version: int | None = None,
+    override: str = "",
 ) -> tuple[Duty, Duty]:
-    """Exchange the leaders of two duties; both keep their state. The office is told."""
+    """Exchange the leaders of two duties; both keep their state. The office is told.
+
+    Refused when a leader would be away on the new day or on duty twice that day, unless
+    ``override`` states why it must be so."""
     reason = _require_reason(reason)
     if first.pk == second.pk:
         raise ValidationError(
             {"other": _("A duty cannot be swapped with itself.")}, code="self_swap"
         )
-    with transaction.atomic(), _recorded(by, reason=reason):
-        # Lock in a fixed order so two crossing swaps cannot deadlock.
-        ordered = sorted([(first, first_version), (second, second_version)], key=lambda p: p[0].pk)
-        locked = {d.pk: _lock(d, v) for d, v in ordered}
-        a, b = locked[first.pk], locked[second.pk]
-        for duty in (a, b):
-            if duty.state == Duty.State.CANCELLED:
-                raise ValidationError(_("A cancelled duty cannot be swapped."), code="cancelled")
+    with transaction.atomic(), _recorded(by, reason=reason, override=override):
+        a, b = _lock_pair(first, first_version, second, second_version)
+        if a.is_cancelled or b.is_cancelled:
+            raise ValidationError(_("A cancelled duty cannot be swapped."), code="cancelled")
         if a.leader_id == b.leader_id:
             raise ValidationError(
                 {"other": _("Both duties have the same leader: there is nothing to swap.")},
                 code="same_leader",
             )
+        problems = conflicts.swap_conflicts(a, b)
+        refuse_conflicts(problems, override, field="other")
         a.leader, b.leader = b.leader, a.leader
         _mark_changed(a, b)
         if a.is_published or b.is_published:
@@ -298,7 +333,8 @@ def swap_duties(
                 subject=_("Roster change: %(a)s and %(b)s swapped")
                 % {"a": a.leader.name, "b": b.leader.name},
                 body=_("%(first)s\n%(second)s\nReason: %(reason)s")
-                % {"first": describe(a), "second": describe(b), "reason": reason},
+                % {"first": describe(a), "second": describe(b), "reason": reason}
+                + overridden(problems, override),
                 duties=[a, b],
                 by=by,
             )
@@ -306,18 +342,29 @@ def swap_duties(
 
 
 def replace_leader(
-    duty: Duty, leader: Leader, *, reason: str, by=None, version: int | None = None
+    duty: Duty,
+    leader: Leader,
+    *,
+    reason: str,
+    by=None,
+    version: int | None = None,
+    override: str = "",
 ) -> Duty:
-    """Put another leader on a duty; the office is told when the duty was published."""
+    """Put another leader on a duty; the office is told when the duty was published.
+
+    Refused when the new leader is away that day or already on duty, unless ``override``
+    states why it must be so."""
     reason = _require_reason(reason)
-    with transaction.atomic(), _recorded(by, reason=reason):
+    with transaction.atomic(), _recorded(by, reason=reason, override=override):
         locked = _lock(duty, version)
-        if locked.state == Duty.State.CANCELLED:
+        if locked.is_cancelled:
             raise ValidationError(_("A cancelled duty cannot be changed."), code="cancelled")
         if locked.leader_id == leader.pk:
             raise ValidationError(
                 {"leader": _("This leader is already on the duty.")}, code="same_leader"
             )
+        problems = conflicts.leader_conflicts(leader, locked.date, excluding=[locked.pk])
+        refuse_conflicts(problems, override, field="leader")
         previous = locked.leader
         locked.leader = leader
         _mark_changed(locked)
@@ -326,7 +373,8 @@ def replace_leader(
                 subject=_("Roster change: %(new)s replaces %(old)s")
                 % {"new": leader.name, "old": previous.name},
                 body=_("%(duty)s\nReason: %(reason)s")
-                % {"duty": describe(locked), "reason": reason},
+                % {"duty": describe(locked), "reason": reason}
+                + overridden(problems, override),
                 duties=[locked],
                 by=by,
             )

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from schedules.views import public, roster
+from schedules.views import changes, public, roster
 
 
 class KindConverter:
@@ -35,6 +35,10 @@ urlpatterns = [
     path("roster/duty/<int:pk>/edit/", roster.duty_edit, name="duty_edit"),
     path("roster/duty/<int:pk>/swap/", roster.duty_swap, name="duty_swap"),
     path("roster/duty/<int:pk>/replace/", roster.duty_replace, name="duty_replace"),
+    path("roster/duty/<int:pk>/change/", changes.duty_change, name="duty_change"),
+    path("roster/duty/<int:pk>/cancel/", changes.duty_cancel, name="duty_cancel"),
+    path("roster/duty/<int:pk>/keep/", changes.duty_keep, name="duty_keep"),
+    path("roster/<int:year>/follow-rule/", changes.follow_rule, name="follow_rule"),
     path("roster/history/", roster.history, name="history"),
     path("roster/notifications/", roster.notifications, name="notifications"),
     path("roster/absences/", roster.absences, name="absences"),

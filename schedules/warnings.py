@@ -29,7 +29,7 @@ def duty_warnings(
     duties: Sequence[Duty], *, cal: workdays.Calendar | None = None, makeup: bool | None = None
 ) -> list[RosterWarning]:
     """What is wrong with stored duties: absent leader, a leader twice a day, a day off,
-    a date that is not the rule's."""
+    a date that is not the rule's (the last two not for a duty whose date is kept)."""
     cal = cal or services.calendar()
     makeup = services.allow_makeup(makeup)
     rules = _rules(duties, cal, makeup)
@@ -42,9 +42,41 @@ def duty_warnings(
         found += _absent(duty, absences[duty.leader_id])
         if per_day[(duty.leader_id, duty.date)] > 1:
             found.append(_double(duty))
+        if duty.kept:  # the date is the leaders' choice: it is not pointed out again
+            continue
         found += _day_off(duty, cal, makeup)
         found += _not_rule_date(duty, rules.get((duty.kind, duty.year, duty.month)))
     return found
+
+
+@dataclass(frozen=True)
+class OffRule:
+    """A published duty whose date is not the rule's: where it is, where the rule puts it, and
+    every warning about it (the reasons ``rostercheck`` prints)."""
+
+    duty: Duty
+    date: datetime.date
+    rule_date: datetime.date
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def off_rule(warnings: Iterable[RosterWarning]) -> list[OffRule]:
+    """The published duties among ``warnings`` whose date departs from the rule (not the
+    kept ones: ``duty_warnings`` leaves them out), in the order of the warnings."""
+    messages: dict[int, list[str]] = defaultdict(list)
+    found: dict[int, OffRule] = {}
+    for warning in warnings:
+        messages[warning.duty.pk].append(warning.message)
+        if warning.code == "not_rule_date" and warning.duty.is_published:
+            found[warning.duty.pk] = OffRule(warning.duty, warning.duty.date, warning.rule_date, ())
+    return [
+        OffRule(item.duty, item.date, item.rule_date, tuple(messages[pk]))
+        for pk, item in found.items()
+    ]
 
 
 def _rules(

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require_role
 from schedules import access, exports, services
+from schedules.change_forms import FollowRuleForm
 from schedules.forms import (
     AbsenceForm,
     ConfirmYearForm,
     CorrectionForm,
     DutyForm,
     GenerateForm,
+    PublishForm,
     ReplaceForm,
     SiteSettingsForm,
     SwapForm,
@@ -32,7 +34,7 @@ from schedules.models import (
     Notification,
     SiteSettings,
 )
-from schedules.warnings import duty_warnings, leader_load
+from schedules.warnings import duty_warnings, leader_load, off_rule
 from schedules.workdays import YEARS
 
 # Who may open which page is decided in schedules.access.
@@ -68,7 +70,13 @@ def year_page(request, year: int):
     """Both rosters side by side, like the plan's attachments, with warnings and the load."""
     year = _year(year)
     cal = services.calendar()
-    duties = list(Duty.objects.of_year(year).current().with_people().order_by("month", "kind"))
+    duties = list(
+        Duty.objects.of_year(year)
+        .current()
+        .with_people()
+        .select_related("replaces")
+        .order_by("month", "kind")
+    )
     warnings = duty_warnings(duties, cal=cal)
     by_duty: dict[int, list] = {}
     for warning in warnings:
@@ -82,6 +90,7 @@ def year_page(request, year: int):
                 row[duty.kind] = duty
         months.append(row)
     may_edit = access.may_edit_roster(request.user)
+    moves = off_rule(warnings)
     context = {
         "year": year,
         "months": months,
@@ -91,6 +100,12 @@ def year_page(request, year: int):
         "drafts": sum(1 for d in duties if d.is_draft),
         "may_edit_roster": may_edit,
         "generate_form": GenerateForm() if may_edit else None,
+        "off_rule": moves,
+        "follow_form": FollowRuleForm(initial={"listed": FollowRuleForm.listing(moves)}),
+        "cancelled": Duty.objects.of_year(year)
+        .filter(state=Duty.State.CANCELLED)
+        .select_related("leader", "replacement")
+        .order_by("date"),
         "today": timezone.localdate(),
     }
     return render(request, "schedules/year.html", context)
@@ -122,16 +137,26 @@ def generate(request, year: int):
 @require_POST
 @editors_only
 def publish(request, year: int):
-    """Publish a month (``month``), a roster (``kind``) or the whole year."""
+    """Publish a month (``month``), a roster (``kind``) or the whole year. A provisional year
+    is published only once the administrator confirmed that its dates may still move."""
     year = _year(year)
-    month, kind = request.POST.get("month"), request.POST.get("kind")
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    month, kind = form.cleaned_data["month"], form.cleaned_data["kind"]
+    if services.is_provisional(year) and not form.cleaned_data["confirm_provisional"]:
+        if request.POST.get("confirming"):
+            form.add_error("confirm_provisional", _("Tick the box to publish provisional dates."))
+        drafts = Duty.objects.of_year(year).drafts()
+        if month:
+            drafts = drafts.filter(month=month)
+        if kind:
+            drafts = drafts.filter(kind=kind)
+        context = {"form": form, "year": year, "month": month, "kind": kind, "drafts": drafts}
+        return render(request, "schedules/publish_confirm.html", context)
     if month:
-        if not (month.isascii() and month.isdecimal()) or not 1 <= int(month) <= 12:
-            raise Http404
-        count = services.publish_month(year, int(month), by=request.user)
+        count = services.publish_month(year, month, by=request.user)
     elif kind:
-        if kind not in Duty.Kind.values:
-            raise Http404
         count = services.publish_roster(year, kind, by=request.user)
     else:
         count = services.publish_year(year, by=request.user)
@@ -142,10 +167,10 @@ def publish(request, year: int):
     return redirect("schedules:year", year=year)
 
 
-def _duty_action(request, pk: int, form_class, title: str, act):
-    """Shared shape of the three duty forms: show, validate, call one service, redirect."""
+def _duty_action(request, pk: int, form_class, title: str, act, **form_kwargs):
+    """Shared shape of the duty forms: show, validate, call one service, redirect."""
     duty = get_object_or_404(Duty.objects.with_people(), pk=pk)
-    form = form_class(request.POST or None, duty=duty)
+    form = form_class(request.POST or None, duty=duty, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             act(duty, form)
@@ -180,10 +205,13 @@ def duty_swap(request, pk: int):
             by=request.user,
             first_version=form.cleaned_data["version"],
             second_version=other.expected_version,
+            override=form.override_text(),
         )
         messages.success(request, _("The two duties' leaders were swapped."))
 
-    return _duty_action(request, pk, SwapForm, _("Swap leaders"), act)
+    # ?all=1 also lists the partners whose swap needs an override.
+    offer_all = request.GET.get("all") == "1"
+    return _duty_action(request, pk, SwapForm, _("Swap leaders"), act, offer_all=offer_all)
 
 
 @editors_only
@@ -195,6 +223,7 @@ def duty_replace(request, pk: int):
             reason=form.cleaned_data["reason"],
             by=request.user,
             version=form.cleaned_data["version"],
+            override=form.override_text(),
         )
         messages.success(request, _("The leader was replaced."))
 

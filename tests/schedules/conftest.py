@@ -41,3 +41,28 @@ def roster_2025(leaders, contacts, place):
     """The 2025 rosters generated as drafts from the plan's rotations."""
     services.generate_year(2025, leaders, contacts)
     return 2025
+
+
+# --- Published rosters and the leading group's office (changes to published duties) ----------
+
+
+@pytest.fixture
+def office_mail(settings):
+    """The leading group's office address every roster change is sent to."""
+    settings.ROSTER_OFFICE_EMAIL = "office@example.org"
+    return settings.ROSTER_OFFICE_EMAIL
+
+
+@pytest.fixture
+def published_2025(roster_2025):
+    """The 2025 rosters (a confirmed year), all published."""
+    services.publish_year(2025)
+    return 2025
+
+
+@pytest.fixture
+def published_2027(leaders, contacts, place):
+    """The 2027 rosters, published while the year's holiday arrangement was not yet known."""
+    services.generate_year(2027, leaders, contacts)
+    services.publish_year(2027)
+    return 2027

@@ -248,3 +248,44 @@ def test_print_view_warns_about_a_provisional_year(provisional_duty, clerk, clie
     html = client_of(clerk).get(url).content.decode()
 
     assert exports.provisional_text() in html
+
+
+# --- Formula-like cells -----------------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://example.org","点击")'
+
+
+@pytest.fixture
+def formula_position(db):
+    """A leader whose position was typed as a formula, and a contact person typed full-width."""
+    leader = make_leader("厚春华", FORMULA)
+    return make_duty(leader, datetime.date(2025, 1, 13), contact=make_contact("＋王贤熙"))
+
+
+def test_xlsx_keeps_a_formula_like_position_as_text(formula_position):
+    content, _type = exports.roster_xlsx(2025, Duty.Kind.RECEPTION)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value}
+
+    assert "'" + FORMULA in cells
+    assert cells["'" + FORMULA].data_type == "s"  # a string, not a formula
+    assert FORMULA not in cells
+
+
+def test_xlsx_keeps_a_full_width_plus_as_text(formula_position):
+    content, _type = exports.roster_xlsx(2025, Duty.Kind.RECEPTION)
+
+    assert table_rows(content)[1][2] == "'＋王贤熙"
+
+
+def test_csv_keeps_formula_like_cells_as_text(formula_position):
+    content, _type = exports.roster_csv(2025, Duty.Kind.RECEPTION)
+
+    assert csv_rows(content)[1][:3] == ["厚春华", "'" + FORMULA, "'＋王贤熙"]
+
+
+def test_a_clerk_downloads_a_csv_without_live_formulas(formula_position, clerk, client_of):
+    url = reverse("schedules:export", args=[2025, "reception", "csv"])
+    content = client_of(clerk).get(url).content
+
+    assert csv_rows(content)[1][1] == "'" + FORMULA

@@ -168,11 +168,12 @@ def test_draft_days_do_not_appear(client, leaders, contacts, place):
     assert "王晓东" not in page  # February's leader, still a draft
 
 
-def test_a_cancelled_day_does_not_appear(client, published_2025):
-    cancelled = duty("reception", 7)
-    Duty.objects.filter(pk=cancelled.pk).update(state=Duty.State.CANCELLED)
+def test_a_cancelled_day_that_was_never_published_does_not_appear(client, leaders, contacts, place):
+    services.generate_year(2025, leaders, contacts)
+    draft = duty("reception", 7)
+    Duty.objects.filter(pk=draft.pk).update(state=Duty.State.CANCELLED)
     with on(D(2025, 3, 1)):
-        assert f'id="day-{cancelled.pk}"' not in page_of(client)
+        assert f'id="day-{draft.pk}"' not in page_of(client)
 
 
 def test_other_years_do_not_appear(client, published_2025, published_2026):
@@ -466,7 +467,7 @@ def test_a_change_committed_by_another_process_shows_at_once(client, published_2
     april = duty("reception", 4)
     with on(D(2025, 3, 1)):
         assert f'id="day-{april.pk}"' in page_of(client)
-        Duty.objects.filter(pk=april.pk).update(state=Duty.State.CANCELLED)
+        Duty.objects.filter(pk=april.pk).update(state=Duty.State.DRAFT)
         assert f'id="day-{april.pk}"' in page_of(client)  # still this process's cached page
         clear_the_cache_in_another_process()
         public_cache.STAMP.forget()  # as if the stamp's lifetime (half a second) had passed
