@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import require_role
-from schedules import access, exports, services
+from schedules import access, exports, rotation, services
 from schedules.forms import (
     AbsenceForm,
     ConfirmYearForm,
@@ -33,6 +33,7 @@ from schedules.models import (
     SiteSettings,
 )
 from schedules.warnings import duty_warnings, leader_load
+from schedules.widgets import apply_move
 from schedules.workdays import YEARS
 
 # Who may open which page is decided in schedules.access.
@@ -90,20 +91,28 @@ def year_page(request, year: int):
         "load": leader_load(duties),
         "drafts": sum(1 for d in duties if d.is_draft),
         "may_edit_roster": may_edit,
-        "generate_form": GenerateForm() if may_edit else None,
+        "generate_form": GenerateForm(year=year) if may_edit else None,
         "today": timezone.localdate(),
     }
     return render(request, "schedules/year.html", context)
 
 
-@require_POST
 @editors_only
 def generate(request, year: int):
+    """The rotations in turn order (moved up and down, as a form submit without JavaScript),
+    then the year's drafts; the order is remembered per roster."""
     year = _year(year)
-    form = GenerateForm(request.POST)
+    if request.method != "POST":
+        form = GenerateForm(year=year, roster=request.GET.get("roster", ""))
+        return render(request, "schedules/generate.html", {"form": form, "year": year})
+    data, moved = apply_move(request.POST, ("leaders", "contacts"))
+    form = GenerateForm(data, year=year)
+    if moved:
+        form.fields[moved.partition(":")[0]].widget.focus = moved
+        return render(request, "schedules/generate.html", {"form": form, "year": year})
     if form.is_valid():
         try:
-            result = services.generate_year(year, **form.rotation(), by=request.user)
+            result = rotation.generate_year(year, **form.generation(), by=request.user)
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -116,7 +125,7 @@ def generate(request, year: int):
                 % {"created": result.created, "updated": result.updated, "kept": result.kept},
             )
             return redirect("schedules:year", year=year)
-    return render(request, "schedules/generate.html", {"form": form, "year": year})
+    return render(request, "schedules/generate.html", {"form": form, "year": year}, status=400)
 
 
 @require_POST
