@@ -33,7 +33,7 @@ from schedules.models import (
     SiteSettings,
 )
 from schedules.warnings import duty_warnings, leader_load
-from schedules.widgets import apply_move
+from schedules.widgets import MOVE, apply_move
 from schedules.workdays import YEARS
 
 # Who may open which page is decided in schedules.access.
@@ -107,8 +107,9 @@ def generate(request, year: int):
         return render(request, "schedules/generate.html", {"form": form, "year": year})
     data, moved = apply_move(request.POST, ("leaders", "contacts"))
     form = GenerateForm(data, year=year)
-    if moved:
-        form.fields[moved.partition(":")[0]].widget.focus = moved
+    if MOVE in request.POST:  # an arrow button: the page comes back with the new order
+        if moved:
+            form.fields[moved.partition(":")[0]].widget.focus = moved
         return render(request, "schedules/generate.html", {"form": form, "year": year})
     if form.is_valid():
         try:
