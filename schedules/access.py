@@ -15,6 +15,8 @@ ROSTER_READERS = STAFF_ROLES
 ROSTER_EDITORS = (Role.ADMINISTRATOR,)
 # The office is told of every change to a published duty.
 NOTIFICATION_READERS = OFFICE_ROLES
+# The office keeps the reception places (address, hours, map link) for the public page.
+PLACE_EDITORS = OFFICE_ROLES
 # Leaders see their own coming duties, and so do the office's contact persons.
 OWN_DUTY_READERS = (Role.LEADER, *OFFICE_ROLES)
 
@@ -38,3 +40,7 @@ def may_see_own_duties(user) -> bool:
 def starts_at_own_duties(user) -> bool:
     """A leader with a leader record lands on their own duties rather than the roster."""
     return has_role(user, Role.LEADER) and hasattr(user, "leader")
+
+
+def may_edit_places(user) -> bool:
+    return has_role(user, *PLACE_EDITORS)

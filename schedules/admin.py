@@ -49,7 +49,13 @@ class ContactPersonAdmin(admin.ModelAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "address", "phone", "is_default"]
+    list_display = ["name", "address", "phone", "opens_at", "closes_at", "is_default"]
+
+    def save_model(self, request, obj, form, change):
+        """A new version: the office's place form opened before this edit is refused."""
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Duty)

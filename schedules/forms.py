@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from schedules import rotation
@@ -17,6 +18,7 @@ from schedules.models import (
     SiteSettings,
     Unit,
 )
+from schedules.places import PLACE_FIELDS
 from schedules.services import check_duty_date
 from schedules.widgets import RotationField
 from schedules.workdays import YEARS
@@ -292,3 +294,56 @@ class SiteSettingsForm(forms.ModelForm):
     class Meta:
         model = SiteSettings
         fields = ["makeup_days_carry_duty"]
+
+
+class PlaceForm(VersionedForm):
+    """What the public page and the calendars say about a place."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    address = forms.CharField(
+        label=_("Street address"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown on the public page and in the calendar events."),
+    )
+    phone = forms.CharField(label=_("Public phone"), max_length=30, required=False)
+    opens_at = forms.TimeField(
+        label=_("Reception starts at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    closes_at = forms.TimeField(
+        label=_("Reception ends at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("With both times set, calendar events show the hours, not the whole day."),
+    )
+    map_url = forms.URLField(
+        label=_("Map link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A web map page showing the place (https://...), shown on the public page."),
+    )
+
+    def __init__(self, *args, place: Place, **kwargs):
+        self.place = place
+        initial = {name: getattr(place, name) for name in PLACE_FIELDS}
+        kwargs.setdefault("initial", {**initial, "version": place.version})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if (opens is None) != (closes is None) and not self.has_error("opens_at"):
+            self.add_error(
+                "closes_at" if closes is None else "opens_at",
+                _("Give both times of the reception hours, or neither."),
+            )
+        elif opens is not None and closes is not None and opens >= closes:
+            self.add_error("closes_at", _("The reception must end after it starts."))
+        return data
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PLACE_FIELDS}

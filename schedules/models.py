@@ -152,6 +152,7 @@ class Place(models.Model):
         validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("A web map page showing the place (https://...), shown on the public page."),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-is_default", "name"]

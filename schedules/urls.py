@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from schedules.views import public, roster
+from schedules.views import places, public, roster
 
 
 class KindConverter:
@@ -46,4 +46,6 @@ urlpatterns = [
         name="correction_delete",
     ),
     path("me/duties/", roster.my_duties, name="my_duties"),
+    path("roster/places/", places.place_list, name="places"),
+    path("roster/places/<int:pk>/", places.place_edit, name="place_edit"),
 ]
