@@ -44,3 +44,10 @@ def starts_at_own_duties(user) -> bool:
 
 def may_edit_places(user) -> bool:
     return has_role(user, *PLACE_EDITORS)
+
+
+def may_complete_follow_up(user, task) -> bool:
+    """A follow-up task is closed by its owner, or by the office."""
+    return user.is_authenticated and (
+        task.owner_id == user.pk or has_role(user, *OFFICE_ROLES)
+    )

@@ -197,6 +197,20 @@ class DutyQuerySet(models.QuerySet):
     def with_people(self):
         return self.select_related("leader", "contact", "place").prefetch_related("sections")
 
+    def held_by(self, person, today: datetime.date, days: int = 366):
+        """The published days of the past ``days`` a leader or contact person held (newest
+        first), with their records."""
+        if person is None:
+            return self.none()
+        field = "leader" if isinstance(person, Leader) else "contact"
+        return (
+            self.published()
+            .filter(**{field: person}, date__lt=today)
+            .filter(date__gte=today - datetime.timedelta(days=days))
+            .select_related("leader", "contact", "record")
+            .order_by("-date", "kind")
+        )
+
 
 @tracked()
 class Duty(models.Model):
@@ -421,3 +435,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+
+# The day records' models live in their own module; imported here, they belong to this app.
+from schedules.day_models import DayRecord, Finding, FollowUp  # noqa: E402, F401

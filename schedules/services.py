@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -328,6 +329,12 @@ def clear_public_cache() -> None:
 # --- Reminders ------------------------------------------------------------------------------
 
 
+def briefing_url(duty: Duty) -> str:
+    """The absolute address of the day's briefing (a page of the petitions app, found by its
+    URL name: this app does not import that one)."""
+    return settings.SITE_URL + reverse("petitions:day_briefing", args=[duty.pk])
+
+
 def send_duty_reminders(today: datetime.date, days_before: int | None = None) -> int:
     """E-mail each leader and contact person whose duty is ``days_before`` days away."""
     days = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
@@ -342,7 +349,8 @@ def send_duty_reminders(today: datetime.date, days_before: int | None = None) ->
                 continue
             body = _(
                 "Dear %(name)s,\n\nyou are on duty on %(date)s (%(kind)s). Leader: %(leader)s. "
-                "Contact person: %(contact)s. Place: %(place)s.\n"
+                "Contact person: %(contact)s. Place: %(place)s.\n\n"
+                "The day's briefing (cases, deadlines, follow-ups): %(link)s\n"
             ) % {
                 "name": person.name,
                 "date": formats.date_format(duty.date, "DATE_FORMAT"),
@@ -350,6 +358,7 @@ def send_duty_reminders(today: datetime.date, days_before: int | None = None) ->
                 "leader": duty.leader.name,
                 "contact": duty.contact.name if duty.contact else "-",
                 "place": place or "-",
+                "link": briefing_url(duty),
             }
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
             sent += 1

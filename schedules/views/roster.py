@@ -23,12 +23,13 @@ from schedules.forms import (
     SiteSettingsForm,
     SwapForm,
 )
-from schedules.history import duty_history
+from schedules.history import HistoryFilter, filter_choices, history_page
 from schedules.models import (
     Absence,
     CalendarCorrection,
     ConfirmedYear,
     Duty,
+    FollowUp,
     Notification,
     SiteSettings,
 )
@@ -235,8 +236,12 @@ def print_roster(request, year: int, kind: str):
 
 @editors_only
 def history(request):
-    """Every recorded change to the rosters: who, when, before and after."""
-    return render(request, "schedules/history.html", {"events": duty_history(limit=300)})
+    """Every recorded change to the rosters as sentences: who, when, what and why; by year,
+    duty and person, a page at a time."""
+    chosen = HistoryFilter.from_query(request.GET)
+    page, entries = history_page(chosen, request.GET.get("page"))
+    context = {"page": page, "entries": entries, "chosen": chosen, **filter_choices(chosen)}
+    return render(request, "schedules/history.html", context)
 
 
 @require_role(*access.NOTIFICATION_READERS)
@@ -322,7 +327,8 @@ def correction_delete(request, pk: int):
 
 @require_role(*access.OWN_DUTY_READERS)
 def my_duties(request):
-    """A leader's (or contact person's) coming duties."""
+    """A leader's (or contact person's) coming duties, their days of the past year with the
+    records, and the follow-up tasks the user owns."""
     today = timezone.localdate()
     leader = getattr(request.user, "leader", None)
     contact = getattr(request.user, "contact_person", None)
@@ -333,8 +339,12 @@ def my_duties(request):
         duties = duties.filter(contact=contact)
     else:
         duties = duties.none()
-    return render(
-        request,
-        "schedules/my_duties.html",
-        {"duties": duties, "leader": leader, "contact": contact},
-    )
+    context = {
+        "duties": duties,
+        "leader": leader,
+        "contact": contact,
+        "held": Duty.objects.held_by(leader or contact, today),
+        "follow_ups": FollowUp.objects.open_for(request.user),
+        "today": today,
+    }
+    return render(request, "schedules/my_duties.html", context)
