@@ -79,9 +79,7 @@ def expected_petitioners(user, duty: Duty) -> list[PetitionerCases]:
     groups: dict[str, list[Case]] = {}
     for case in earlier_cases(user, duty)[:EARLIER_CASES]:
         groups.setdefault(_petitioner_key(case), []).append(case)
-    return [
-        PetitionerCases(access.petitioner(user, cases[0]), cases) for cases in groups.values()
-    ]
+    return [PetitionerCases(access.petitioner(user, cases[0]), cases) for cases in groups.values()]
 
 
 def previous_visit(user, duty: Duty) -> PreviousVisit | None:
@@ -107,8 +105,7 @@ def findings_with_cases(user, record: DayRecord) -> list[tuple[Finding, Case | N
     """The problems found, each with the case it became, where the user may see it."""
     findings = list(record.findings.all())
     cases = {
-        case.finding_id: case
-        for case in Case.objects.visible_to(user).filter(finding__in=findings)
+        case.finding_id: case for case in Case.objects.visible_to(user).filter(finding__in=findings)
     }
     return [(finding, cases.get(finding.pk)) for finding in findings]
 

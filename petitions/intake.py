@@ -113,8 +113,12 @@ def from_finding(finding: Finding, now: datetime.datetime) -> dict:
     """The desk form's first values for a problem found on a visit day: that day's channel,
     duty and date, the place and the problem, and the resident who raised it."""
     duty = finding.record.duty
-    received = now if duty.date == now.date() else now.replace(
-        year=duty.date.year, month=duty.date.month, day=duty.date.day, hour=9, minute=0
+    received = (
+        now
+        if duty.date == now.date()
+        else now.replace(
+            year=duty.date.year, month=duty.date.month, day=duty.date.day, hour=9, minute=0
+        )
     )
     return {
         "channel": Channel.VISIT_DAY,

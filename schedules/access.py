@@ -17,8 +17,9 @@ ROSTER_EDITORS = (Role.ADMINISTRATOR,)
 NOTIFICATION_READERS = OFFICE_ROLES
 # The office keeps the reception places (address, hours, map link) for the public page.
 PLACE_EDITORS = OFFICE_ROLES
-# Leaders see their own coming duties, and so do the office's contact persons.
-OWN_DUTY_READERS = (Role.LEADER, *OFFICE_ROLES)
+# Leaders see their own coming duties, and so do the office's contact persons; every staff
+# member sees there the follow-up tasks they own (until worklists exist).
+OWN_DUTY_READERS = STAFF_ROLES
 
 
 def may_see_roster(user) -> bool:
@@ -48,6 +49,4 @@ def may_edit_places(user) -> bool:
 
 def may_complete_follow_up(user, task) -> bool:
     """A follow-up task is closed by its owner, or by the office."""
-    return user.is_authenticated and (
-        task.owner_id == user.pk or has_role(user, *OFFICE_ROLES)
-    )
+    return user.is_authenticated and (task.owner_id == user.pk or has_role(user, *OFFICE_ROLES))

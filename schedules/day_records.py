@@ -157,4 +157,3 @@ def complete_follow_up(task: FollowUp, *, by, note: str = "") -> FollowUp:
         locked.done_note = note.strip()[:300]
         locked.save()
     return locked
-

@@ -174,8 +174,7 @@ def _users(page_events) -> dict:
     ids = {(e.pgh_context or {}).get("user") for e in page_events}
     ids = [i for i in ids if isinstance(i, int)]
     return {
-        u.pk: u.get_full_name() or u.username
-        for u in get_user_model().objects.filter(pk__in=ids)
+        u.pk: u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=ids)
     }
 
 
@@ -188,8 +187,7 @@ def history_page(chosen: HistoryFilter, number) -> tuple[Page, list[Entry]]:
 def filter_choices(chosen: HistoryFilter) -> dict:
     """What the filter form offers: years with duties, the chosen year's duties, people."""
     years = sorted(
-        set(Duty.objects.values_list("year", flat=True).distinct())
-        | {timezone.localdate().year},
+        set(Duty.objects.values_list("year", flat=True).distinct()) | {timezone.localdate().year},
         reverse=True,
     )
     duties = (

@@ -263,8 +263,10 @@ def _builders() -> dict[str, Callable]:
         "schedules.Duty": duty_sentences,
         "schedules.Absence": _simple(
             absence,
-            lambda d, n: _("Absence of %(leader)s")
-            % {"leader": show(absence, "leader_id", d.get("leader_id"), n)},
+            lambda d, n: (
+                _("Absence of %(leader)s")
+                % {"leader": show(absence, "leader_id", d.get("leader_id"), n)}
+            ),
             gettext_lazy("%(subject)s from %(start)s to %(end)s (%(kind)s) entered"),
             gettext_lazy("%(subject)s from %(start)s to %(end)s removed"),
         ),

@@ -437,6 +437,5 @@ class Notification(models.Model):
         return self.subject
 
 
-
 # The day records' models live in their own module; imported here, they belong to this app.
 from schedules.day_models import DayRecord, Finding, FollowUp  # noqa: E402, F401

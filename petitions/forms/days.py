@@ -68,8 +68,8 @@ class DayRecordForm(forms.Form):
         if people is not None and groups is not None and groups * size > people:
             self.add_error(
                 "group_count",
-                _("%(groups)d groups of at least %(size)d make more than %(people)d people.")
-                % {"groups": groups, "size": size, "people": people},
+                _("More groups than the people who came allow: a group has at least %(size)d.")
+                % {"size": size},
             )
         return data
 
@@ -152,7 +152,7 @@ def entries(formset) -> list:
     return [
         form.entry()
         for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not (
-            form.cleaned_data.get("DELETE") and not form.cleaned_data.get("id")
-        )
+        if form.has_changed()
+        and form.cleaned_data
+        and not (form.cleaned_data.get("DELETE") and not form.cleaned_data.get("id"))
     ]

@@ -76,8 +76,13 @@ def _record_forms(data, duty: Duty, record: DayRecord | None) -> dict:
         for t in (record.follow_ups.all() if record else [])
     ]
     findings = [
-        {"id": f.pk, "place": f.place, "district": f.district, "problem": f.problem,
-         "raised_by": f.raised_by}
+        {
+            "id": f.pk,
+            "place": f.place,
+            "district": f.district,
+            "problem": f.problem,
+            "raised_by": f.raised_by,
+        }
         for f in (record.findings.all() if record else [])
     ]
     forms = {
@@ -113,9 +118,7 @@ def day_record_edit(request, pk: int):
                 return redirect("petitions:day_record", pk=duty.pk)
         else:
             status = 400
-    return render(
-        request, "petitions/day_record_form.html", {"duty": duty, **forms}, status=status
-    )
+    return render(request, "petitions/day_record_form.html", {"duty": duty, **forms}, status=status)
 
 
 def _save(request, duty: Duty, forms: dict) -> None:
