@@ -299,7 +299,7 @@ class SiteSettingsForm(forms.ModelForm):
 class PlaceForm(VersionedForm):
     """What the public page and the calendars say about a place."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Place name"), max_length=100)
     address = forms.CharField(
         label=_("Street address"),
         max_length=200,

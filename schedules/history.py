@@ -131,7 +131,7 @@ def events(chosen: HistoryFilter):
     return (
         pghistory.models.Events.objects.across(*ROSTER_EVENT_MODELS)
         .filter(chosen.q())
-        .order_by("-pgh_created_at", "-pgh_slug")
+        .order_by("-pgh_created_at", "-pgh_id")
     )
 
 

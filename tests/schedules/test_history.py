@@ -100,6 +100,18 @@ def test_an_absence_reads_as_a_sentence(client_of, administrator, roster_2025, l
     assert "王晓东" in text and "2025-03-10" in text and "2025-03-14" in text and "出差" in text
 
 
+def test_a_calendar_correction_reads_as_a_sentence(client_of, administrator, roster_2025):
+    from schedules.models import CalendarCorrection
+
+    CalendarCorrection.objects.create(
+        day=datetime.date(2025, 4, 14), is_working_day=False, note="调休"
+    )
+
+    text = text_of(client_of(administrator).get(URL))
+
+    assert "2025-04-14 登记为休息日（调休）" in text
+
+
 def test_a_moved_date_reads_as_a_move(client_of, administrator, roster_2025):
     draft = duty("visit", 5)
     services.update_draft(draft, version=draft.version, date=datetime.date(2025, 5, 16))
