@@ -274,3 +274,33 @@ def test_a_problem_that_became_a_case_cannot_be_removed_from_the_record(
 
     assert response.status_code == 400
     assert Finding.objects.filter(pk=finding.pk).exists()
+
+
+def test_a_record_form_sent_without_its_rows_is_refused_not_an_error(client_of, clerk, days):
+    data = {k: v for k, v in record_data().items() if not k.startswith("task-")}
+
+    response = client_of(clerk).post(edit_url(days["visit"]), data)
+
+    assert response.status_code == 400
+    assert not DayRecord.objects.exists()
+
+
+def test_a_follow_up_of_another_record_cannot_be_changed_through_this_one(
+    client_of, clerk, unit_handler, days, task
+):
+    data = record_data()
+    data.update(
+        {
+            "task-TOTAL_FORMS": 1,
+            "task-0-id": task.pk,
+            "task-0-task": "改写别人的任务",
+            "task-0-owner": clerk.pk,
+            "task-0-due": "2025-03-30",
+        }
+    )
+
+    response = client_of(clerk).post(edit_url(days["visit"]), data)
+
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.task == "督促双塔分局反馈核查结果"
