@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pghistory.models
 from django.contrib.auth import get_user_model
@@ -58,7 +58,6 @@ class HistoryFilter:
     year: int | None = None
     duty: int | None = None
     person: str = ""  # "leader-<pk>" or "contact-<pk>"
-    params: dict = field(default_factory=dict)
 
     @classmethod
     def from_query(cls, query) -> HistoryFilter:
