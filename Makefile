@@ -39,6 +39,7 @@ lint: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=xinfang.example.gov.cn \
+	SITE_URL=https://xinfang.example.gov.cn \
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/xinfang} \
 	PETITIONER_DATA_KEY=$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	$(PY) manage.py check --deploy --fail-level WARNING

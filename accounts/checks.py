@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-IDS = {"SECRET_KEY": 1, "PETITIONER_DATA_KEY": 2, "DATABASE_URL": 3, "ALLOWED_HOSTS": 4}
+IDS = {
+    "SECRET_KEY": 1,
+    "PETITIONER_DATA_KEY": 2,
+    "DATABASE_URL": 3,
+    "ALLOWED_HOSTS": 4,
+    "SITE_URL": 5,
+}
 HINTS = {
     "SECRET_KEY": "Set SECRET_KEY to a random string of 50+ characters.",
     "PETITIONER_DATA_KEY": (
@@ -16,6 +22,7 @@ HINTS = {
     ),
     "DATABASE_URL": "Set DATABASE_URL=postgres://user:password@host:5432/name.",
     "ALLOWED_HOSTS": "Set ALLOWED_HOSTS to the site's host names, comma-separated.",
+    "SITE_URL": "Set SITE_URL to the address staff open (https://...): mails link to it.",
 }
 
 

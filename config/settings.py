@@ -387,6 +387,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The leading group's office must hear of every roster change (plan, attachment 1, note 2).
 ROSTER_OFFICE_EMAIL = os.environ.get("ROSTER_OFFICE_EMAIL", "lingdaoxiaozu@localhost")
 
+# --- Links in mails ------------------------------------------------------------------------------
+# Where staff reach the application: the reminder mails link to the day's briefing under it.
+if "SITE_URL" not in os.environ:
+    UNSET_FOR_PRODUCTION.append("SITE_URL")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
+
 # --- The bureau's rules -------------------------------------------------------------------------
 BUREAU_NAME = _("Chaoyang Municipal Ecology and Environment Bureau")
 CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "朝环信")

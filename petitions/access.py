@@ -33,13 +33,13 @@ from axes.helpers import get_client_ip_address
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import OFFICE_ROLES, is_office
+from accounts.access import OFFICE_ROLES, STAFF_ROLES, is_office
 from accounts.roles import Role, has_role
 from petitions.crypto import decrypt, encrypt
 from petitions.identity import format_phone, mask_id_number, mask_phone, mask_text
-from petitions.models import AccessLog, Case, Classification, State
+from petitions.models import AccessLog, Case, Classification, State, leader_of
 from petitions.numbers import normalize_code
-from schedules.models import Unit
+from schedules.models import Duty, Unit
 
 # --- Who acts, relative to one case ----------------------------------------------------------
 
@@ -107,6 +107,27 @@ def leader_cases(user) -> QuerySet[Case]:
         return cases
     leader = getattr(user, "leader", None)
     return cases.filter(leader=leader) if leader else cases.none()
+
+
+# --- Duty days: preparing and recording them --------------------------------------------------
+
+
+def _is_contact_of(user, duty: Duty) -> bool:
+    contact = getattr(user, "contact_person", None) if has_role(user, *STAFF_ROLES) else None
+    return contact is not None and duty.contact_id == contact.pk
+
+
+def may_see_day(user, duty: Duty) -> bool:
+    """The day's briefing and record: its leader and contact person, the office, and
+    administrators. What cases they show is still ``Case.objects.visible_to``'s to say."""
+    leader = leader_of(user)
+    on_duty = leader is not None and duty.leader_id == leader.pk
+    return is_office(user) or on_duty or _is_contact_of(user, duty)
+
+
+def may_record_day(user, duty: Duty) -> bool:
+    """The office (administrators included) and the day's contact person write the record."""
+    return is_office(user) or _is_contact_of(user, duty)
 
 
 # --- The petitioner's identity ---------------------------------------------------------------

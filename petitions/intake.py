@@ -48,7 +48,7 @@ from petitions.models import (
 )
 from petitions.numbers import case_number, new_query_code
 from petitions.workflow import record_acceptance, record_refusal
-from schedules.models import Duty
+from schedules.models import Duty, Finding
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,30 @@ def resolve_duty(channel: str, received_at: datetime.datetime, chosen: Duty | No
     return duty
 
 
+def from_finding(finding: Finding, now: datetime.datetime) -> dict:
+    """The desk form's first values for a problem found on a visit day: that day's channel,
+    duty and date, the place and the problem, and the resident who raised it."""
+    duty = finding.record.duty
+    received = (
+        now
+        if duty.date == now.date()
+        else now.replace(
+            year=duty.date.year, month=duty.date.month, day=duty.date.day, hour=9, minute=0
+        )
+    )
+    return {
+        "channel": Channel.VISIT_DAY,
+        "duty": duty.pk,
+        "received_at": received,
+        "finding": finding.pk,
+        "district": finding.district,
+        "location": finding.place,
+        "title": finding.problem.splitlines()[0][:100] if finding.problem else "",
+        "content": finding.problem,
+        "petitioner_name": finding.raised_by,
+    }
+
+
 # --- Registering ------------------------------------------------------------------------------
 
 
@@ -153,15 +177,20 @@ def register_case(
     duty: Duty | None = None,
     attachments: Sequence[UploadedFile] = (),
     accept_now: bool = False,
+    finding: Finding | None = None,
     **fields,
 ) -> Registration:
     """Record a petition with its number and query code; the same form sent twice gives one case.
 
     ``fields`` are the case's own fields, already validated and normalized (ID number, E.164
     phone). A matter that is not taken up is recorded as not accepted with its referral reason
-    at once (the notice is given on the spot); ``accept_now`` accepts any other at once.
+    at once (the notice is given on the spot); ``accept_now`` accepts any other at once. A
+    ``finding`` (a problem found on a visit day) links the case to it and to that visit day.
     """
     fields = _checked_fields(by, fields)
+    if finding is not None:
+        duty = _finding_duty(finding, fields["channel"])
+        fields = {**fields, "finding": finding}
     duty = resolve_duty(fields["channel"], fields["received_at"], duty)
     existing = registered_with(submission_token)
     if existing is not None:
@@ -176,6 +205,38 @@ def register_case(
         if existing is None:
             raise
         return Registration(existing, created=False)
+
+
+def _finding_duty(finding: Finding, channel: str) -> Duty:
+    """The visit day a problem was found on: the case's duty day."""
+    if channel != Channel.VISIT_DAY:
+        raise ValidationError(
+            {
+                "channel": _(
+                    "A problem found on a visit day is registered with the channel “%(channel)s”."
+                )
+                % {"channel": Channel.VISIT_DAY.label}
+            },
+            code="finding_channel",
+        )
+    return finding.record.duty
+
+
+def _claim_finding(finding: Finding | None, token: uuid.UUID) -> None:
+    """A problem found becomes one case: another registration of it is refused (the same form
+    sent twice still leads to its one case)."""
+    if finding is None:
+        return
+    Finding.objects.select_for_update().filter(pk=finding.pk).first()
+    existing = Case.objects.filter(finding=finding).first()
+    if existing is not None and existing.submission_token == token:
+        raise _AlreadyRegistered(existing)
+    if existing is not None:
+        raise ValidationError(
+            _("This problem was already registered as case %(number)s.")
+            % {"number": existing.number},
+            code="finding_taken",
+        )
 
 
 def registered_with(token: uuid.UUID | None) -> Case | None:
@@ -215,6 +276,7 @@ def _register(
     """Create the case with its attachments, repeat mark and log in one transaction; a matter
     that is referred elsewhere is recorded as not accepted at once."""
     with transaction.atomic(), pghistory.context(reason="register"):
+        _claim_finding(fields.get("finding"), token)
         case = _create_case(by, token, duty, fields)
         for upload in attachments:
             _store_attachment(case, upload, by)

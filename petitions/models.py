@@ -28,7 +28,7 @@ from petitions.crypto import EncryptedTextField
 from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprints: a model)
 from petitions.numbers import parse_number
 from petitions.search import index_case
-from schedules.models import District, Duty, Leader, Unit
+from schedules.models import District, Duty, Finding, Leader, Unit
 
 
 class Channel(models.TextChoices):
@@ -253,6 +253,15 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("receiving leader"),
+    )
+    # A problem found on a leader's visit day that the office registered as this case.
+    finding = models.ForeignKey(
+        Finding,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("problem found on the visit day"),
     )
     repeat_of = models.ForeignKey(
         "self",

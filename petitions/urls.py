@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions.views import cases, register
+from petitions.views import cases, days, register
 
 app_name = "petitions"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     ),
     path("<int:pk>/print/<slug:document>/", cases.case_print, name="print"),
     path("leader/", cases.leader_cases, name="leader"),
+    # A duty day's briefing and record (petitions/views/days.py).
+    path("day/<int:pk>/", days.day_briefing, name="day_briefing"),
+    path("day/<int:pk>/print/", days.day_briefing_print, name="day_briefing_print"),
+    path("day/<int:pk>/record/", days.day_record, name="day_record"),
+    path("day/<int:pk>/record/edit/", days.day_record_edit, name="day_record_edit"),
+    path("day/<int:pk>/record/print/", days.day_record_print, name="day_record_print"),
 ]

@@ -8,10 +8,14 @@ from schedules.models import (
     CalendarCorrection,
     ConfirmedYear,
     ContactPerson,
+    DayRecord,
     Duty,
+    Finding,
+    FollowUp,
     Leader,
     Notification,
     Place,
+    RotationOrder,
     SiteSettings,
     Unit,
 )
@@ -49,7 +53,13 @@ class ContactPersonAdmin(admin.ModelAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "address", "phone", "is_default"]
+    list_display = ["name", "address", "phone", "opens_at", "closes_at", "is_default"]
+
+    def save_model(self, request, obj, form, change):
+        """A new version: the office's place form opened before this edit is refused."""
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Duty)
@@ -126,3 +136,40 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(RotationOrder)
+class RotationOrderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "updated_at"]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["done_at", "done_by"]
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 0
+
+
+@admin.register(DayRecord)
+class DayRecordAdmin(admin.ModelAdmin):
+    """The records are written on the day's page; here only to look one up or mend it."""
+
+    list_display = ["duty", "people_count", "group_count", "written_by", "updated_at"]
+    list_select_related = ["duty__leader", "written_by"]
+    readonly_fields = ["duty", "version", "written_by", "created_at", "updated_at"]
+    filter_horizontal = ["sections"]
+    inlines = [FollowUpInline, FindingInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """A new version: the record form opened before this edit is refused."""
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)

@@ -4,7 +4,7 @@ and a dozen petition cases (``petitions/demo.py``) for trying the app out.
 
 The rosters are written out row by row exactly as attachments 1 and 2 print them (including
 the dates that depart from the plan's own rule), so they can be checked against the plan by eye.
-The current year's rosters are generated with the plan's rotation (``services.generate_year``)
+The current year's rosters are generated with the plan's rotation (``rotation.generate_year``)
 and published, but only while that year has no duty at all: a year someone has started to plan
 is never touched. Loading only fills in what is missing: whatever already exists is left alone,
 so ``make run`` may load the demo on every start without undoing changes made in the app.
@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount
-from schedules import services
+from schedules import rotation, services
 from schedules.models import ContactPerson, District, Duty, Leader, Place, Unit
 
 # --- Organisation -------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def _load_current_year(
     year = timezone.localdate().year
     if Duty.objects.of_year(year).exists():  # drafts and cancelled duties count: hands off
         return
-    generated = services.generate_year(
+    generated = rotation.generate_year(
         year,
         [leaders[name] for name, _position, _sections in LEADERS],
         [contacts[name] for name in CONTACT_PERSONS],

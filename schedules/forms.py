@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from schedules import rotation
 from schedules.conflicts import Availability, leader_conflicts, swap_conflicts
 from schedules.models import (
     Absence,
@@ -17,7 +19,9 @@ from schedules.models import (
     SiteSettings,
     Unit,
 )
+from schedules.places import PLACE_FIELDS
 from schedules.services import check_duty_date
+from schedules.widgets import RotationField
 from schedules.workdays import YEARS
 
 
@@ -27,50 +31,105 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class StartField(forms.ModelChoiceField):
+    """Who takes January: someone chosen, or (empty) the turn after last year's last duty."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, required=False, **kwargs)
+
+
 class GenerateForm(forms.Form):
-    leaders = forms.ModelMultipleChoiceField(
+    """The rotations of one roster or both, in turn order, and where January starts."""
+
+    roster = forms.ChoiceField(
+        label=_("Roster"),
+        choices=[("", _("Both rosters")), *Duty.Kind.choices],
+        required=False,
+    )
+    leaders = RotationField(
         Leader.objects.active(),
         label=_("Leader rotation"),
-        help_text=_("Leaders take their turns in rotation order."),
-        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Leaders take their turns in this order; untick those who do not take part. "
+            "The order is remembered for the roster."
+        ),
     )
-    leader_start = forms.ModelChoiceField(
-        Leader.objects.active(), label=_("January's leader"), required=False
+    leader_start = StartField(Leader.objects.active(), label=_("January's leader"))
+    contacts = RotationField(
+        ContactPerson.objects.active(), label=_("Contact person rotation"), required=False
     )
-    contacts = forms.ModelMultipleChoiceField(
-        ContactPerson.objects.active(),
-        label=_("Contact person rotation"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    contact_start = forms.ModelChoiceField(
-        ContactPerson.objects.active(), label=_("January's contact person"), required=False
-    )
+    contact_start = StartField(ContactPerson.objects.active(), label=_("January's contact person"))
+
+    def __init__(self, *args, year: int, roster: str = "", **kwargs):
+        self.year = year
+        kind = roster if roster in Duty.Kind.values else Duty.Kind.RECEPTION
+        leaders, contacts = rotation.remembered_order(kind)
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("roster", roster if roster in Duty.Kind.values else "")
+        initial.setdefault("leaders", leaders)
+        initial.setdefault("contacts", contacts)
+        super().__init__(*args, **kwargs)
+        self.continued = {
+            kind: rotation.continuation(year, kind, leaders, contacts) for kind in rotation.KINDS
+        }
+        self.fields["leader_start"].empty_label = _("Continue the rotation from %(year)s") % {
+            "year": year - 1
+        }
+        self.fields["contact_start"].empty_label = self.fields["leader_start"].empty_label
+        self.fields["leader_start"].help_text = self._continuation_text(leaders, contacts)
+
+    def _continuation_text(self, leaders, contacts) -> str:
+        """What "continue" gives for each roster, e.g. "Reception day: 孙守堂 and 王贤熙 (after
+        王晓东 and 李明姬 on 2026-12-14)"."""
+        lines = []
+        for kind, resume in self.continued.items():
+            if resume.after is None:
+                continue
+            lines.append(
+                _(
+                    "%(kind)s: %(leader)s and %(contact)s "
+                    "(after %(last)s and %(last_contact)s on %(date)s)"
+                )
+                % {
+                    "kind": Duty.Kind(kind).label,
+                    "leader": getattr(resume.leader(leaders), "name", "—"),
+                    "contact": getattr(resume.contact(contacts), "name", "—"),
+                    "last": resume.after.leader.name,
+                    "last_contact": getattr(resume.after.contact, "name", "—"),
+                    "date": resume.after.date.isoformat(),
+                }
+            )
+        if not lines:
+            return _("%(year)s has no published duty: the rotation starts at the top.") % {
+                "year": self.year - 1
+            }
+        return "; ".join(lines)
 
     def clean(self):
         data = super().clean()
-        leaders = list(data.get("leaders") or [])
-        start = data.get("leader_start")
-        if start and leaders and start not in leaders:
-            self.add_error("leader_start", _("January's leader must be one of the rotation."))
-        contacts = list(data.get("contacts") or [])
-        cstart = data.get("contact_start")
-        if cstart and cstart not in contacts:
-            self.add_error(
-                "contact_start", _("January's contact person must be one of the rotation.")
-            )
+        for people, start in (("leaders", "leader_start"), ("contacts", "contact_start")):
+            chosen = data.get(start)
+            if chosen and chosen not in (data.get(people) or []):
+                self.add_error(start, _("January's turn must go to someone in the rotation."))
         return data
 
-    def rotation(self) -> dict:
-        leaders = list(self.cleaned_data["leaders"])
-        contacts = list(self.cleaned_data["contacts"])
+    def kinds(self) -> tuple[str, ...]:
+        roster = self.cleaned_data.get("roster")
+        return (roster,) if roster else rotation.KINDS
+
+    def generation(self) -> dict:
+        """The arguments of ``rotation.generate_year``: a start of None continues last year."""
+        leaders = self.cleaned_data["leaders"]
+        contacts = self.cleaned_data["contacts"]
         start = self.cleaned_data.get("leader_start")
         cstart = self.cleaned_data.get("contact_start")
         return {
             "leaders": leaders,
             "contacts": contacts,
-            "leader_start": leaders.index(start) if start else 0,
-            "contact_start": contacts.index(cstart) if cstart else 0,
+            "leader_start": leaders.index(start) if start else None,
+            "contact_start": contacts.index(cstart) if cstart else None,
+            "kinds": self.kinds(),
+            "remember": True,
         }
 
 
@@ -338,3 +397,56 @@ class SiteSettingsForm(forms.ModelForm):
     class Meta:
         model = SiteSettings
         fields = ["makeup_days_carry_duty"]
+
+
+class PlaceForm(VersionedForm):
+    """What the public page and the calendars say about a place."""
+
+    name = forms.CharField(label=_("Place name"), max_length=100)
+    address = forms.CharField(
+        label=_("Street address"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown on the public page and in the calendar events."),
+    )
+    phone = forms.CharField(label=_("Public phone"), max_length=30, required=False)
+    opens_at = forms.TimeField(
+        label=_("Reception starts at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    closes_at = forms.TimeField(
+        label=_("Reception ends at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("With both times set, calendar events show the hours, not the whole day."),
+    )
+    map_url = forms.URLField(
+        label=_("Map link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A web map page showing the place (https://...), shown on the public page."),
+    )
+
+    def __init__(self, *args, place: Place, **kwargs):
+        self.place = place
+        initial = {name: getattr(place, name) for name in PLACE_FIELDS}
+        kwargs.setdefault("initial", {**initial, "version": place.version})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if (opens is None) != (closes is None) and not self.has_error("opens_at"):
+            self.add_error(
+                "closes_at" if closes is None else "opens_at",
+                _("Give both times of the reception hours, or neither."),
+            )
+        elif opens is not None and closes is not None and opens >= closes:
+            self.add_error("closes_at", _("The reception must end after it starts."))
+        return data
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PLACE_FIELDS}

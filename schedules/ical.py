@@ -1,12 +1,15 @@
 """Published days as iCalendar data, to subscribe to or to add one day to a calendar.
 
-All-day events: the plan names the day, not the hours, so a timed event would invent a
+A day at a place whose reception hours the office has set is a timed event in the city's time
+zone (Asia/Shanghai, with its VTIMEZONE), so a calendar shows the hours wherever it is. Any other
+day is an all-day event: the plan names the day, not the hours, so a timed event would invent a
 schedule; a DATE value also shows on the right day in any time zone without a VTIMEZONE.
 """
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -32,7 +35,20 @@ def calendar(days: Iterable[PublicDay]) -> Calendar:
     calendar.add("x-published-ttl", "PT12H")
     for day in days:
         calendar.add_component(_event(day))
+    calendar.add_missing_timezones()  # a VTIMEZONE for the timed events' zone, if any
     return calendar
+
+
+def _times(day: PublicDay) -> tuple[datetime.date, datetime.date]:
+    """Start and end: the place's hours in the city's time, else the whole day."""
+    place = day.place
+    if place is None or place.opens_at is None or place.closes_at is None:
+        return day.date, day.date + datetime.timedelta(days=1)
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return (
+        datetime.datetime.combine(day.date, place.opens_at, tzinfo=zone),
+        datetime.datetime.combine(day.date, place.closes_at, tzinfo=zone),
+    )
 
 
 def _event(day: PublicDay) -> Event:
@@ -43,8 +59,9 @@ def _event(day: PublicDay) -> Event:
     event.add("dtstamp", day.published)
     event.add("last-modified", day.published)
     event.add("sequence", day.sequence)
-    event.add("dtstart", day.date)
-    event.add("dtend", day.date + datetime.timedelta(days=1))
+    start, end = _times(day)
+    event.add("dtstart", start)
+    event.add("dtend", end)
     event.add("transp", "TRANSPARENT")
     event.add("status", "TENTATIVE" if day.provisional else "CONFIRMED")
     event.add(
@@ -73,8 +90,12 @@ def _description(day: PublicDay) -> str:
         lines.append(_("The leader on duty visits the places where problems were reported."))
         if day.destination:
             lines.append(_("Destination: %(destination)s") % {"destination": day.destination})
+    if day.place and day.place.hours:
+        lines.append(_("Reception hours %(hours)s") % {"hours": day.place.hours})
     if day.place and day.place.phone:
         lines.append(_("Phone: %(phone)s") % {"phone": day.place.phone})
+    if day.place and day.place.map_url:
+        lines.append(_("Map: %(url)s") % {"url": day.place.map_url})
     if day.updated_on:
         lines.append(
             _("Updated on %(date)s") % {"date": formats.date_format(day.updated_on, "DATE_FORMAT")}

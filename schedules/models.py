@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -140,6 +142,17 @@ class Place(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("public phone"), max_length=30, blank=True)
     is_default = models.BooleanField(_("default place"), default=False)
+    # Reception hours: with both set, the public page shows them and calendar events are timed.
+    opens_at = models.TimeField(_("reception starts at"), null=True, blank=True)
+    closes_at = models.TimeField(_("reception ends at"), null=True, blank=True)
+    map_url = models.URLField(
+        _("map link"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A web map page showing the place (https://...), shown on the public page."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-is_default", "name"]
@@ -148,11 +161,20 @@ class Place(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="one_default_place"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True, closes_at__isnull=True)
+                | Q(opens_at__lt=models.F("closes_at")),
+                name="place_hours_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_hours(self) -> bool:
+        return self.opens_at is not None and self.closes_at is not None
 
 
 class DutyQuerySet(models.QuerySet):
@@ -180,6 +202,20 @@ class DutyQuerySet(models.QuerySet):
         return self.filter(
             Q(state=Duty.State.PUBLISHED)
             | Q(state=Duty.State.CANCELLED, published_at__isnull=False)
+        )
+
+    def held_by(self, person, today: datetime.date, days: int = 366):
+        """The published days of the past ``days`` a leader or contact person held (newest
+        first), with their records."""
+        if person is None:
+            return self.none()
+        field = "leader" if isinstance(person, Leader) else "contact"
+        return (
+            self.published()
+            .filter(**{field: person}, date__lt=today)
+            .filter(date__gte=today - datetime.timedelta(days=days))
+            .select_related("leader", "contact", "record")
+            .order_by("-date", "kind")
         )
 
 
@@ -299,6 +335,28 @@ class Duty(models.Model):
 
 
 @tracked()
+class RotationOrder(models.Model):
+    """The order in which leaders and contact persons take their turns on one roster,
+    remembered from one generation to the next (the keys of ``Leader`` and ``ContactPerson``
+    records, in turn order; people who left are skipped when the order is read)."""
+
+    kind = models.CharField(_("roster"), max_length=10, choices=Duty.Kind.choices, unique=True)
+    leaders = ArrayField(models.PositiveIntegerField(), default=list, verbose_name=_("leaders"))
+    contacts = ArrayField(
+        models.PositiveIntegerField(), default=list, verbose_name=_("contact persons")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("rotation order")
+        verbose_name_plural = _("rotation orders")
+
+    def __str__(self) -> str:
+        return str(Duty.Kind(self.kind).label)
+
+
+@tracked()
 class Absence(models.Model):
     """A leader away (travel, leave): a duty in that range needs a swap."""
 
@@ -411,3 +469,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# The day records' models live in their own module; imported here, they belong to this app.
+from schedules.day_models import DayRecord, Finding, FollowUp  # noqa: E402, F401

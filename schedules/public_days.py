@@ -2,8 +2,8 @@
 published days since cancelled, marked so, in the day listing).
 
 What the public sees is built from `PublicDay` records that carry only public fields (leader
-name and position, date, place, destination): a contact person's name or phone number cannot
-reach a template or a calendar file by mistake.
+name and position, date, place with its address, hours and map link, destination): a contact
+person's name or phone number cannot reach a template or a calendar file by mistake.
 """
 
 from __future__ import annotations
@@ -25,6 +25,16 @@ class PublicPlace:
     name: str
     address: str
     phone: str
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
+    map_url: str = ""
+
+    @property
+    def hours(self) -> str:
+        """The reception hours, "08:30–11:30"; empty unless both ends are set."""
+        if self.opens_at is None or self.closes_at is None:
+            return ""
+        return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
     @property
     def tel(self) -> str:
@@ -38,7 +48,14 @@ class PublicPlace:
     def of(cls, place: Place | None) -> PublicPlace | None:
         if place is None:
             return None
-        return cls(name=place.name, address=place.address, phone=place.phone)
+        return cls(
+            name=place.name,
+            address=place.address,
+            phone=place.phone,
+            opens_at=place.opens_at if place.has_hours else None,
+            closes_at=place.closes_at if place.has_hours else None,
+            map_url=place.map_url,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Roster rules with side effects: generation, publication, swaps, reminders.
+"""Roster rules with side effects: publication, swaps, reminders (generation: ``rotation``).
 
 Each verb checks the state, changes it in one transaction, records who and why in the history
 context (``by``, when given, is the user; otherwise the history middleware's user of the
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import pghistory
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -26,11 +26,9 @@ from schedules import conflicts, public_cache, workdays
 from schedules.models import (
     CalendarCorrection,
     ConfirmedYear,
-    ContactPerson,
     Duty,
     Leader,
     Notification,
-    Place,
     SiteSettings,
 )
 
@@ -125,64 +123,17 @@ def move_reason(dd: workdays.DutyDate) -> str:
 
 # --- Generation -----------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class GenerationResult:
-    created: int
-    updated: int
-    kept: int
+# Generation lives in ``schedules.rotation`` (the rotations, their remembered order and their
+# continuation from the year before); ``services.generate_year`` still reaches it.
+_MOVED_TO_ROTATION = ("generate_year", "GenerationResult")
 
 
-def generate_year(
-    year: int,
-    leaders: Sequence[Leader],
-    contacts: Sequence[ContactPerson],
-    *,
-    leader_start: int = 0,
-    contact_start: int = 0,
-    place: Place | None = None,
-    by=None,
-) -> GenerationResult:
-    """Draft a year's reception and visit rosters from the two rotations, as the plan does.
+def __getattr__(name: str):
+    if name in _MOVED_TO_ROTATION:
+        from schedules import rotation  # lazy: rotation imports this module
 
-    Month m gets leader ``leaders[(leader_start + m - 1) % n]`` on both days. Published and
-    cancelled duties are never touched: regeneration rewrites drafts only.
-    """
-    if not leaders:
-        raise ValidationError(_("Choose at least one leader for the rotation."), code="no_leaders")
-    place = place or Place.objects.filter(is_default=True).first()
-    dates = rule_dates(year)
-    created = updated = kept = 0
-    with transaction.atomic(), _recorded(by, reason=f"generate {year}"):
-        existing = {
-            (d.kind, d.month): d for d in Duty.objects.select_for_update().of_year(year).current()
-        }
-        for kind in (Duty.Kind.RECEPTION, Duty.Kind.VISIT):
-            for dd in dates[kind]:
-                month = dd.nominal.month
-                leader = leaders[(leader_start + month - 1) % len(leaders)]
-                contact = (
-                    contacts[(contact_start + month - 1) % len(contacts)] if contacts else None
-                )
-                values = {
-                    "date": dd.date,
-                    "leader": leader,
-                    "contact": contact,
-                    "place": place if kind == Duty.Kind.RECEPTION else None,
-                }
-                duty = existing.get((kind, month))
-                if duty is None:
-                    Duty.objects.create(kind=kind, year=year, month=month, **values)
-                    created += 1
-                elif duty.is_draft:
-                    for field, value in values.items():
-                        setattr(duty, field, value)
-                    duty.version += 1
-                    duty.save()
-                    updated += 1
-                else:
-                    kept += 1
-    return GenerationResult(created, updated, kept)
+        return getattr(rotation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- Editing and publication ----------------------------------------------------------------
@@ -426,6 +377,12 @@ def clear_public_cache() -> None:
 # --- Reminders ------------------------------------------------------------------------------
 
 
+def briefing_url(duty: Duty) -> str:
+    """The absolute address of the day's briefing (a page of the petitions app, found by its
+    URL name: this app does not import that one)."""
+    return settings.SITE_URL + reverse("petitions:day_briefing", args=[duty.pk])
+
+
 def send_duty_reminders(today: datetime.date, days_before: int | None = None) -> int:
     """E-mail each leader and contact person whose duty is ``days_before`` days away."""
     days = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
@@ -440,7 +397,8 @@ def send_duty_reminders(today: datetime.date, days_before: int | None = None) ->
                 continue
             body = _(
                 "Dear %(name)s,\n\nyou are on duty on %(date)s (%(kind)s). Leader: %(leader)s. "
-                "Contact person: %(contact)s. Place: %(place)s.\n"
+                "Contact person: %(contact)s. Place: %(place)s.\n\n"
+                "The day's briefing (cases, deadlines, follow-ups): %(link)s\n"
             ) % {
                 "name": person.name,
                 "date": formats.date_format(duty.date, "DATE_FORMAT"),
@@ -448,6 +406,7 @@ def send_duty_reminders(today: datetime.date, days_before: int | None = None) ->
                 "leader": duty.leader.name,
                 "contact": duty.contact.name if duty.contact else "-",
                 "place": place or "-",
+                "link": briefing_url(duty),
             }
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
             sent += 1

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from schedules.views import changes, public, roster
+from schedules.views import changes, follow_ups, places, public, roster
 
 
 class KindConverter:
@@ -50,4 +50,7 @@ urlpatterns = [
         name="correction_delete",
     ),
     path("me/duties/", roster.my_duties, name="my_duties"),
+    path("me/follow-ups/<int:pk>/done/", follow_ups.follow_up_done, name="follow_up_done"),
+    path("roster/places/", places.place_list, name="places"),
+    path("roster/places/<int:pk>/", places.place_edit, name="place_edit"),
 ]

@@ -27,7 +27,7 @@ from petitions.models import (
     Satisfaction,
     needs_referral,
 )
-from schedules.models import Duty, Unit
+from schedules.models import Duty, Finding, Unit
 from schedules.workdays import YEARS
 
 # --- Attachments ------------------------------------------------------------------------------
@@ -170,6 +170,11 @@ class CaseForm(forms.ModelForm):
         ),
         help_text=_("Date and time, e.g. 2025-03-12 09:30."),
     )
+    finding = forms.ModelChoiceField(
+        Finding.objects.select_related("record__duty"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
     accept_now = forms.BooleanField(
         label=_("Accept on the spot"),
         required=False,
@@ -235,6 +240,7 @@ class CaseForm(forms.ModelForm):
             "referral_note",
             "accept_now",
             "submission_token",
+            "finding",
         ]
         self.order_fields(order)
 
@@ -326,6 +332,7 @@ class CaseForm(forms.ModelForm):
             "attachments": data.get("attachments") or [],
             "accept_now": bool(data.get("accept_now")),
             "submission_token": data["submission_token"],
+            "finding": data.get("finding"),
         }
 
 

@@ -42,6 +42,7 @@ from petitions.forms.cases import (
     SupervisionForm,
 )
 from petitions.models import CLOSED_STATES, Case, CaseLog, State
+from schedules.models import Finding
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -110,9 +111,20 @@ def case_new(request):
         status = 400
     else:
         now = timezone.localtime().replace(second=0, microsecond=0)
-        form = CaseForm(initial={"received_at": now, "submission_token": uuid.uuid4()})
+        initial = {"received_at": now, "submission_token": uuid.uuid4()}
+        finding = _finding(request.GET.get("finding", ""))
+        if finding is not None:
+            initial.update(intake.from_finding(finding, now))
+        form = CaseForm(initial=initial)
         status = 200
     return render(request, "petitions/case_form.html", {"form": form}, status=status)
+
+
+def _finding(raw: str) -> Finding | None:
+    """The problem found on a visit day named in ``?finding=``, if it exists."""
+    if not (raw.isascii() and raw.isdecimal() and len(raw) < 10):
+        return None
+    return Finding.objects.select_related("record__duty").filter(pk=int(raw)).first()
 
 
 # --- The steps of the handling ----------------------------------------------------------------

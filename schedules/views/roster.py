@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import require_role
-from schedules import access, exports, services
+from schedules import access, exports, rotation, services
 from schedules.change_forms import FollowRuleForm
 from schedules.forms import (
     AbsenceForm,
@@ -25,16 +25,18 @@ from schedules.forms import (
     SiteSettingsForm,
     SwapForm,
 )
-from schedules.history import duty_history
+from schedules.history import HistoryFilter, filter_choices, history_page
 from schedules.models import (
     Absence,
     CalendarCorrection,
     ConfirmedYear,
     Duty,
+    FollowUp,
     Notification,
     SiteSettings,
 )
 from schedules.warnings import duty_warnings, leader_load, off_rule
+from schedules.widgets import MOVE, apply_move
 from schedules.workdays import YEARS
 
 # Who may open which page is decided in schedules.access.
@@ -99,7 +101,7 @@ def year_page(request, year: int):
         "load": leader_load(duties),
         "drafts": sum(1 for d in duties if d.is_draft),
         "may_edit_roster": may_edit,
-        "generate_form": GenerateForm() if may_edit else None,
+        "generate_form": GenerateForm(year=year) if may_edit else None,
         "off_rule": moves,
         "follow_form": FollowRuleForm(initial={"listed": FollowRuleForm.listing(moves)}),
         "cancelled": Duty.objects.of_year(year)
@@ -111,14 +113,23 @@ def year_page(request, year: int):
     return render(request, "schedules/year.html", context)
 
 
-@require_POST
 @editors_only
 def generate(request, year: int):
+    """The rotations in turn order (moved up and down, as a form submit without JavaScript),
+    then the year's drafts; the order is remembered per roster."""
     year = _year(year)
-    form = GenerateForm(request.POST)
+    if request.method != "POST":
+        form = GenerateForm(year=year, roster=request.GET.get("roster", ""))
+        return render(request, "schedules/generate.html", {"form": form, "year": year})
+    data, moved = apply_move(request.POST, ("leaders", "contacts"))
+    form = GenerateForm(data, year=year)
+    if MOVE in request.POST:  # an arrow button: the page comes back with the new order
+        if moved:
+            form.fields[moved.partition(":")[0]].widget.focus = moved
+        return render(request, "schedules/generate.html", {"form": form, "year": year})
     if form.is_valid():
         try:
-            result = services.generate_year(year, **form.rotation(), by=request.user)
+            result = rotation.generate_year(year, **form.generation(), by=request.user)
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -131,7 +142,7 @@ def generate(request, year: int):
                 % {"created": result.created, "updated": result.updated, "kept": result.kept},
             )
             return redirect("schedules:year", year=year)
-    return render(request, "schedules/generate.html", {"form": form, "year": year})
+    return render(request, "schedules/generate.html", {"form": form, "year": year}, status=400)
 
 
 @require_POST
@@ -254,8 +265,12 @@ def print_roster(request, year: int, kind: str):
 
 @editors_only
 def history(request):
-    """Every recorded change to the rosters: who, when, before and after."""
-    return render(request, "schedules/history.html", {"events": duty_history(limit=300)})
+    """Every recorded change to the rosters as sentences: who, when, what and why; by year,
+    duty and person, a page at a time."""
+    chosen = HistoryFilter.from_query(request.GET)
+    page, entries = history_page(chosen, request.GET.get("page"))
+    context = {"page": page, "entries": entries, "chosen": chosen, **filter_choices(chosen)}
+    return render(request, "schedules/history.html", context)
 
 
 @require_role(*access.NOTIFICATION_READERS)
@@ -341,7 +356,8 @@ def correction_delete(request, pk: int):
 
 @require_role(*access.OWN_DUTY_READERS)
 def my_duties(request):
-    """A leader's (or contact person's) coming duties."""
+    """A leader's (or contact person's) coming duties, their days of the past year with the
+    records, and the follow-up tasks the user owns."""
     today = timezone.localdate()
     leader = getattr(request.user, "leader", None)
     contact = getattr(request.user, "contact_person", None)
@@ -352,8 +368,12 @@ def my_duties(request):
         duties = duties.filter(contact=contact)
     else:
         duties = duties.none()
-    return render(
-        request,
-        "schedules/my_duties.html",
-        {"duties": duties, "leader": leader, "contact": contact},
-    )
+    context = {
+        "duties": duties,
+        "leader": leader,
+        "contact": contact,
+        "held": Duty.objects.held_by(leader or contact, today),
+        "follow_ups": FollowUp.objects.open_for(request.user),
+        "today": today,
+    }
+    return render(request, "schedules/my_duties.html", context)

@@ -66,7 +66,7 @@ def test_administrator_moves_a_published_duty_and_the_public_page_shows_it(
 
     # April's reception (傅博, Monday 12 April) moves to Tuesday 13 April.
     april = april_reception()
-    page.locator(f"#duty-{april.pk}").get_by_role("link", name="变更").click()
+    page.locator(f"#duty-{april.pk}").get_by_role("link", name="变更", exact=True).click()
     page.wait_for_load_state()
     page.locator("#id_date").fill("2027-04-13")
     page.locator("#id_reason").fill("4月12日全市环保督察迎检")

@@ -26,11 +26,12 @@ def test_the_office_and_administrators_read_the_notifications(
     assert not access.may_see_notifications(leader_user)
 
 
-def test_leaders_and_the_office_see_their_own_duties_but_not_a_handling_unit(
-    clerk, unit_handler, leader_user, administrator
+def test_every_staff_member_has_an_own_duties_page_for_their_follow_up_tasks(
+    clerk, unit_handler, leader_user, administrator, stranger
 ):
-    assert all(access.may_see_own_duties(u) for u in (clerk, leader_user, administrator))
-    assert not access.may_see_own_duties(unit_handler)
+    staff = (clerk, unit_handler, leader_user, administrator)
+    assert all(access.may_see_own_duties(u) for u in staff)
+    assert not access.may_see_own_duties(stranger)
 
 
 def test_a_leader_without_a_leader_record_starts_at_the_roster(leader_user, leaders):
