@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions.views import cases, register
+from petitions.views import cases, letters, register
 
 app_name = "petitions"
 
@@ -19,5 +19,12 @@ urlpatterns = [
         name="attachment",
     ),
     path("<int:pk>/print/<slug:document>/", cases.case_print, name="print"),
+    # Letters as issued, and the delivery receipt (petitions/views/letters.py).
+    path("<int:pk>/letters/<int:letter_pk>/", letters.letter_print, name="letter"),
+    path(
+        "<int:pk>/letters/<int:letter_pk>/delivery/",
+        letters.delivery_receipt,
+        name="delivery_receipt",
+    ),
     path("leader/", cases.leader_cases, name="leader"),
 ]
