@@ -27,9 +27,7 @@ def full_name(user) -> str:
 
 
 @register.inclusion_tag("petitions/_due.html")
-def due(
-    case: Case, today: datetime.date | None = None, show_what: bool = False, what=None
-) -> dict:
+def due(case: Case, today: datetime.date | None = None, show_what: bool = False, what=None) -> dict:
     """Due date, days left, and whether it is overdue or due within DUE_SOON_DAYS; ``what``
     names the clock when the state alone does not (the higher body's decision)."""
     left = case.days_left(today)
