@@ -20,7 +20,7 @@ complained about):
 * The receiving leader met the petitioner: name and masked contact data.
 
 The petitioner, without signing in, sees their own case with its number and query code (only
-the columns in ``PUBLIC_FIELDS``) and may rate the answer once it is sent.
+the columns in ``PUBLIC_FIELDS``) and may rate the answer once it is delivered.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import grant_role_permissions
 from petitions import delivery, reviews, workflow
 from petitions.models import Case, DeliveryMethod, Letter, State
 from tests.factories import at, code_of, register
@@ -234,3 +235,11 @@ def test_a_letter_of_another_case_is_not_found(client_of, clerk, drafted):
     other = register(clerk, title="另一件")
     url = reverse("petitions:letter", args=[other.pk, case.letters.get().pk])
     assert client_of(clerk).get(url).status_code == 404
+
+
+def test_the_admin_lists_the_letters_of_a_case(client_of, administrator, clerk, drafted):
+    grant_role_permissions(sender=None)
+    case = workflow.approve_answer(drafted, by=clerk)
+    url = reverse("admin:petitions_case_change", args=[case.pk])
+    page = client_of(administrator).get(url, headers=EN).content.decode()
+    assert "Written answer" in page
