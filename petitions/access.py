@@ -20,24 +20,36 @@ complained about):
 * The receiving leader met the petitioner: name and masked contact data.
 
 The petitioner, without signing in, sees their own case with its number and query code (only
-the columns in ``PUBLIC_FIELDS``) and may rate the answer once it is sent.
+the columns in ``PUBLIC_FIELDS``) and may rate the answer once it is delivered.
 """
 
 from __future__ import annotations
 
+import datetime
 import hmac
 from dataclasses import dataclass
 from functools import lru_cache
 
 from axes.helpers import get_client_ip_address
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import OFFICE_ROLES, STAFF_ROLES, is_office
 from accounts.roles import Role, has_role
+from petitions import letters
 from petitions.crypto import decrypt, encrypt
 from petitions.identity import format_phone, mask_id_number, mask_phone, mask_text
-from petitions.models import AccessLog, Case, Classification, State, leader_of
+from petitions.models import (
+    AccessLog,
+    Case,
+    CaseLog,
+    Classification,
+    Letter,
+    Review,
+    State,
+    leader_of,
+)
 from petitions.numbers import normalize_code
 from schedules.models import Duty, Unit
 
@@ -154,6 +166,13 @@ def may_see_attachments(user, case: Case) -> bool:
     return sees_identity(user, case)
 
 
+def may_see_attachment(user, case: Case, attachment) -> bool:
+    """The petitioner's own material follows the identity rule; evidence of the handling
+    (a note's photos, an answer's decision) is for everyone who works on the case, like the
+    note it came with."""
+    return attachment.is_evidence or may_see_attachments(user, case)
+
+
 def linked_cases(user, case: Case) -> QuerySet[Case]:
     """The cases ``user`` may see linked to ``case`` (repeats, the same petitioner or place):
     none while the identity is withheld, since "the same petitioner" would tell who it is."""
@@ -228,7 +247,7 @@ def log_print(request, case: Case, document: str, *, unmasked: bool) -> None:
 
 # --- The petitioner's own case, without signing in -------------------------------------------
 
-# The states in which the answer has been approved and sent to the petitioner.
+# The states in which the answer has been delivered to the petitioner.
 ANSWER_SENT = (State.ANSWERED, State.CLOSED, State.REVIEW, State.SECOND_REVIEW)
 # The state in words for a petitioner: internal steps (assigned, answer drafted) are "handling".
 PUBLIC_STATES = {
@@ -238,10 +257,12 @@ PUBLIC_STATES = {
     State.ASSIGNED: _("Being handled"),
     State.IN_PROGRESS: _("Being handled"),
     State.ANSWER_DRAFTED: _("Being handled"),
+    State.APPROVED: _("Answered: the written answer is on its way to you"),
     State.ANSWERED: _("Answered"),
     State.CLOSED: _("Closed"),
     State.REVIEW: _("Under review"),
     State.SECOND_REVIEW: _("Under second review"),
+    State.TRANSFERRED: _("Transferred to the competent authority"),
 }
 
 # The only columns a lookup reads: no names, no contact data, no notes, no unit.
@@ -257,6 +278,8 @@ PUBLIC_FIELDS = (
     "answered_at",
     "answer",
     "satisfaction",
+    "review_level",
+    "review_request_due",
     "referral_reason__notice_text",
 )
 
@@ -288,29 +311,68 @@ def find_case(number: str, code: str) -> Case | None:
     return None
 
 
-# The answer may be rated once it is sent: not during a review, whose answer is not out yet.
+# The answer may be rated once it is delivered: not during a review, whose answer is not out.
 RATEABLE = (State.ANSWERED, State.CLOSED)
 
 
+def petitioner_rated(case: Case) -> bool:
+    """Whether the petitioner rated the latest answer themselves (once per answer; feedback
+    the office recorded does not count)."""
+    answered = case.logs.filter(to_state=State.ANSWERED).order_by("-id").values("id")[:1]
+    since = Coalesce(Subquery(answered), 0)
+    return case.logs.filter(action=CaseLog.Action.RATING, id__gt=since).exists()
+
+
 def may_rate(case: Case) -> bool:
-    """The petitioner may rate the answer once it is sent, if no feedback is recorded yet."""
-    return case.state in RATEABLE and case.answered_at is not None and not case.satisfaction
+    """The petitioner may rate the answer once it is delivered, once; feedback the office
+    recorded (by phone) does not stop them."""
+    return case.state in RATEABLE and case.answered_at is not None and not petitioner_rated(case)
 
 
 def public_status(case: Case) -> dict:
     """What the petitioner may know of their case (《信访工作条例》 art. 21: the progress and
     the result): the state in plain words, the date that matters, whether the answer is out,
-    and for a matter not accepted the notice that says where to go."""
+    for a matter not accepted the notice that says where to go, for a transferred one the
+    authority, and the review round with the right to the next one."""
     due = case.due_date if case.state not in ANSWER_SENT else None
     if case.state == State.REGISTERED:
         due = case.acceptance_due
     notice = ""
     if case.state == State.NOT_ACCEPTED and case.referral_reason_id:
         notice = case.referral_reason.notice_text
+    transfer = None
+    if case.state == State.TRANSFERRED:
+        transfer = case.letters.filter(kind=Letter.Kind.TRANSFER).first()
     return {
         "state_label": PUBLIC_STATES.get(case.state, ""),
         "due": due,
         "due_is_acceptance": case.state == State.REGISTERED,
         "answer_sent": case.state in ANSWER_SENT and case.answered_at is not None,
         "notice": notice,
+        "transfer": transfer,
+        "review": letters.current_review(case),
+        "rights": review_rights(case),
     }
+
+
+@dataclass(frozen=True)
+class ReviewRights:
+    """What a petitioner who disagrees may ask for next, until when, and of whom."""
+
+    second: bool  # a second review (复核), not a review (复查)
+    until: datetime.date | None
+    received_on: datetime.date | None
+    by_bureau: bool  # the bureau reviews (a branch's answer); else the higher body
+
+
+def review_rights(case: Case) -> ReviewRights | None:
+    """The next review the petitioner may ask for, with the deadline counted from delivery;
+    None during a review, before delivery, and after the second review, which is final."""
+    if case.state not in RATEABLE or case.review_level >= 2:
+        return None
+    return ReviewRights(
+        second=case.review_level == 1,
+        until=case.review_request_due,
+        received_on=letters.decision_date(case),
+        by_bureau=letters.reviewing_body(case) == Review.Body.BUREAU,
+    )

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from petitions.identity import mask_id_number, mask_phone, mask_text
-from petitions.models import AccessLog, Attachment, Case, CaseLog, ReferralReason
+from petitions.models import AccessLog, Attachment, Case, CaseLog, Letter, ReferralReason, Review
 
 
 @admin.register(ReferralReason)
@@ -50,6 +50,31 @@ class AttachmentInline(admin.TabularInline):
         return False
 
 
+class LetterInline(admin.TabularInline):
+    """The letters as issued, with their delivery (the case page prints them)."""
+
+    model = Letter
+    fk_name = "case"
+    fields = ["kind", "review_level", "issuer", "addressee", "issued_at", "delivered_on"]
+    readonly_fields = [*fields, "delivery_method"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    fields = ["level", "requested_on", "body", "higher_body", "forwarded_on", "decided_on"]
+    readonly_fields = [*fields, "outcome"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class CaseLogInline(admin.TabularInline):
     model = CaseLog
     fields = ["at", "action", "from_state", "to_state", "by", "comment"]
@@ -70,7 +95,7 @@ class CaseAdmin(ReadOnlyAdmin):
     search_fields = ["number", "title"]
     date_hierarchy = "received_at"
     list_select_related = ["unit", "leader"]
-    inlines = [AttachmentInline, CaseLogInline]
+    inlines = [AttachmentInline, LetterInline, ReviewInline, CaseLogInline]
     fields = [
         "number",
         "state",

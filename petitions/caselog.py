@@ -53,14 +53,18 @@ def write_log(
     )
 
 
-def save_change(case: Case, by, *, to_state: str | None = None, comment: str = "", action=None):
-    """Store a change (new version); a state change is logged as a transition."""
+def save_change(
+    case: Case, by, *, to_state: str | None = None, comment: str = "", action=None
+) -> CaseLog | None:
+    """Store a change (new version); a state change is logged as a transition. Returns the
+    log entry (evidence files attach to it), if one was written."""
     before = case.state
     if to_state is not None:
         case.state = to_state
     case.version += 1
     case.save()
     if to_state is not None:
-        write_log(case, by, action or CaseLog.Action.TRANSITION, comment, before, to_state)
-    elif action is not None:
-        write_log(case, by, action, comment)
+        return write_log(case, by, action or CaseLog.Action.TRANSITION, comment, before, to_state)
+    if action is not None:
+        return write_log(case, by, action, comment)
+    return None

@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_USERNAMES, is_demo_account
-from petitions import intake, workflow
+from petitions import delivery, feedback, handoffs, intake, reviews, workflow
 from petitions.demo_cases import (
     ADMIN,
+    BUREAU_ITSELF,
     DEMO_CASES,
     DEMO_TITLES,
     LEADER,
@@ -41,6 +42,7 @@ from petitions.demo_cases import (
     DemoCase,
     Step,
 )
+from petitions.demo_petitioners import DEMO_NAMES
 from petitions.identity import normalize_phone, validate_id_number
 from petitions.models import Case, Classification, ReferralReason
 from schedules import demo as roster_demo
@@ -86,6 +88,7 @@ def load_cases(result) -> int:
 
 
 def _create_cases(users: dict) -> int:
+    _name(users)
     today = timezone.localdate()
     leader = Leader.objects.filter(user=users["leader"]).first()
     duty = reception_duty(today, leader)
@@ -106,6 +109,15 @@ def _create_cases(users: dict) -> int:
         for step in spec.steps:
             case = _take(step, case, spec, users)
     return len(planned)
+
+
+def _name(users: dict) -> None:
+    """Give the demo sign-ins full names (the logs name people), unless they have one."""
+    for username, (family, given) in DEMO_NAMES.items():
+        user = users[username]
+        if not (user.first_name or user.last_name):
+            user.last_name, user.first_name = family, given
+            user.save(update_fields=["last_name", "first_name"])
 
 
 def reception_duty(today: datetime.date, leader: Leader | None) -> Duty | None:
@@ -148,7 +160,7 @@ def _register(spec: DemoCase, received_at: datetime.datetime, clerk, duty: Duty 
         content=spec.content,
         category=spec.category,
         classification=spec.classification,
-        skipped_level=False,
+        skipped_level=spec.skipped_level,
         in_litigation=spec.in_litigation,
         referral_reason=referral,
         referral_note=spec.referral_note,
@@ -195,8 +207,20 @@ ACTIONS: dict[str, Callable[[Case, object, Step], object]] = {
     ),
     "supervise": lambda case, by, step: workflow.add_supervision(case, by=by, comment=step.text),
     "draft": lambda case, by, step: workflow.draft_answer(case, by=by, answer=step.text),
-    "approve": lambda case, by, step: workflow.approve_answer(case, by=by),
-    "feedback": lambda case, by, step: workflow.record_feedback(
+    "approve": lambda case, by, step: workflow.approve_answer(
+        case, by=by, **({"issuer": None} if step.unit == BUREAU_ITSELF else {})
+    ),
+    "deliver": lambda case, by, step: delivery.deliver_answer(
+        case, by=by, delivered_on=timezone.localdate(), method=step.method, note=step.text
+    ),
+    "transfer": lambda case, by, step: handoffs.transfer_case(
+        case, by=by, authority=step.unit, note=step.text
+    ),
+    "review": lambda case, by, step: reviews.request_review(case, by=by, comment=step.text),
+    "forward_review": lambda case, by, step: reviews.forward_review(
+        case, by=by, higher_body=step.unit, forwarded_on=timezone.localdate(), comment=step.text
+    ),
+    "feedback": lambda case, by, step: feedback.record_feedback(
         case, by=by, satisfaction=step.satisfaction, comment=step.text
     ),
     "close": lambda case, by, step: workflow.close_case(case, by=by, comment=step.text),

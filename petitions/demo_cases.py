@@ -1,8 +1,5 @@
-"""The demo petition cases as data: the petitioners, the cases and the workflow steps each
-case goes through. ``petitions/demo.py`` loads them.
-
-The petitioners are fictitious; their resident ID numbers are built with a valid check character
-(``identity.id_check_character``) and the phone numbers are valid mobile numbers.
+"""The demo petition cases as data: the cases and the workflow steps each case goes through;
+the petitioners are in ``petitions/demo_petitioners.py``. ``petitions/demo.py`` loads them.
 
 Each case is received the given number of days before today (or on a past leader's reception
 day); its steps are taken by the role named in each step (``OFFICE``, ``UNIT``, ``ADMIN``,
@@ -14,69 +11,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from petitions.identity import id_check_character
-from petitions.models import Category, Channel, Classification, ReferralReason, Satisfaction
+from petitions import demo_petitioners as people
+from petitions.demo_petitioners import Petitioner
+from petitions.models import (
+    Category,
+    Channel,
+    Classification,
+    DeliveryMethod,
+    ReferralReason,
+    Satisfaction,
+)
 from schedules.models import District
-
-# --- Petitioners ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Petitioner:
-    """A fictitious petitioner; the ID number is area code + birth date + order + check."""
-
-    name: str
-    area: str  # GB/T 2260 code of the county: 211302 双塔区, 211303 龙城区...
-    born: str  # YYYYMMDD
-    order: str  # three digits; the last is odd for a man, even for a woman
-    phone: str
-    address: str
-
-    @property
-    def id_number(self) -> str:
-        first17 = self.area + self.born + self.order
-        return first17 + id_check_character(first17)
-
-
-LIU_GUIFANG = Petitioner(
-    "刘桂芳", "211302", "19650314", "042", "13842101736", "辽宁省朝阳市双塔区新华路二段16号楼3单元"
-)
-ZHANG_GUODONG = Petitioner(
-    "张国栋", "211302", "19580722", "153", "13842108254", "辽宁省朝阳市双塔区凌河街道燕北小区7号楼"
-)
-CHEN_SHUHUA = Petitioner(
-    "陈淑华",
-    "211302",
-    "19720905",
-    "028",
-    "13804217390",
-    "辽宁省朝阳市双塔区北大街街道龙泉小区5号楼",
-)
-LI_HAITAO = Petitioner(
-    "李海涛", "211302", "19880117", "215", "13842139027", "辽宁省朝阳市双塔区朝阳大街三段21号楼"
-)
-WANG_XIULAN = Petitioner(
-    "王秀兰", "211302", "19610630", "064", "13898246513", "辽宁省朝阳市双塔区站前街道南环小区2号楼"
-)
-ZHAO_LIJUN = Petitioner(
-    "赵立军", "211303", "19700208", "071", "13842185462", "辽宁省朝阳市龙城区七道泉子镇东村三组"
-)
-ZHOU_BAOLIN = Petitioner(
-    "周宝林", "211321", "19630419", "037", "13841297608", "辽宁省朝阳市朝阳县大平房镇南沟村"
-)
-MA_JIANXIN = Petitioner(
-    "马建新", "211381", "19790826", "093", "13842163971", "辽宁省北票市台吉镇河南村"
-)
-WU_XIAOMEI = Petitioner(
-    "吴晓梅", "211382", "19900512", "046", "13804213658", "辽宁省凌源市城关街道东郊村"
-)
-ZHENG_YUSHAN = Petitioner(
-    "郑玉山", "211322", "19550301", "119", "13842172845", "辽宁省朝阳市建平县叶柏寿街道北环小区"
-)
-GAO_WENBO = Petitioner(
-    "高文博", "211324", "19951120", "057", "13898264170", "辽宁省朝阳市喀左县大城子街道利州小区"
-)
-
 
 # --- Workflow steps ---------------------------------------------------------------------------
 
@@ -95,6 +40,10 @@ class Step:
     unit: str = ""
     days: int = 0
     satisfaction: str = ""
+    method: str = ""  # how a letter was delivered
+
+
+BUREAU_ITSELF = "bureau"  # approve(): the answer is issued in the bureau's own name
 
 
 def accept() -> Step:
@@ -133,8 +82,25 @@ def draft(answer: str) -> Step:
     return Step("draft", UNIT, text=answer)
 
 
-def approve() -> Step:
-    return Step("approve", OFFICE)
+def approve(issuer: str = "") -> Step:
+    """Approved and issued: by the handling branch in its own name, or ``BUREAU_ITSELF``."""
+    return Step("approve", OFFICE, unit=issuer)
+
+
+def deliver(method: str, note: str = "") -> Step:
+    return Step("deliver", OFFICE, text=note, method=method)
+
+
+def transfer(authority: str, note: str) -> Step:
+    return Step("transfer", OFFICE, text=note, unit=authority)
+
+
+def request_review(reasons: str) -> Step:
+    return Step("review", OFFICE, text=reasons)
+
+
+def forward_review(body: str, note: str = "") -> Step:
+    return Step("forward_review", OFFICE, text=note, unit=body)
 
 
 def feedback(satisfaction: str, comment: str) -> Step:
@@ -171,6 +137,7 @@ class DemoCase:
     people_count: int = 1
     representatives: str = ""
     in_litigation: bool = False
+    skipped_level: bool = False
     referral: str = ""  # ReferralReason.Destination of the reason it is not accepted for
     referral_note: str = ""
     accepted_days_after_receipt: int | None = None  # date the acceptance back (overdue case)
@@ -186,7 +153,7 @@ DEMO_CASES = [
             "新华路二段一家烧烤店没有安装油烟净化设施，油烟从后窗直接排出，楼上住户常年不能开窗，"
             "晾晒的衣服都是油烟味。多次找店主协商无果，请求责令整改。"
         ),
-        petitioner=LIU_GUIFANG,
+        petitioner=people.LIU_GUIFANG,
         district=District.SHUANGTA,
         location="双塔区新华路二段16号楼底商烧烤店",
         channel=Channel.VISIT,
@@ -203,6 +170,7 @@ DEMO_CASES = [
                 "油烟扰民问题已解决。"
             ),
             approve(),
+            deliver(DeliveryMethod.IN_PERSON, "信访人本人签收。"),
             feedback(
                 Satisfaction.SATISFIED, "电话回访，信访人表示油烟问题已解决，对处理结果满意。"
             ),
@@ -216,7 +184,7 @@ DEMO_CASES = [
             "燕北路拆迁工地拆除作业时不洒水，渣土和建筑垃圾露天堆放不苫盖，一刮风尘土飞扬，附近"
             "居民家里窗台每天一层灰。请求督促施工单位落实扬尘防治措施。"
         ),
-        petitioner=ZHANG_GUODONG,
+        petitioner=people.ZHANG_GUODONG,
         district=District.SHUANGTA,
         location="双塔区凌河街道燕北路拆迁工地",
         channel=Channel.PHONE,
@@ -241,7 +209,7 @@ DEMO_CASES = [
             "小区南门外的污水井长期往外冒水，污水顺着人行道流到马路上，气味难闻，冬天结冰还容易"
             "滑倒。找过物业和社区都没有解决。"
         ),
-        petitioner=CHEN_SHUHUA,
+        petitioner=people.CHEN_SHUHUA,
         district=District.SHUANGTA,
         location="双塔区北大街街道龙泉小区南门外",
         channel=Channel.LETTER,
@@ -256,6 +224,7 @@ DEMO_CASES = [
                 "外溢问题已消除，该点位已纳入排水管理部门的定期巡查。"
             ),
             approve(),
+            deliver(DeliveryMethod.POST, "挂号信寄出，邮件号XA20260001234。"),
         ],
     ),
     # Answer drafted: the unit's draft waits for the office.
@@ -265,7 +234,7 @@ DEMO_CASES = [
             "朝阳大街三段一家KTV每天营业到凌晨两点，音响声和顾客喧哗声很大，临街住户长期失眠，"
             "老人孩子都受不了，请求依法处理。"
         ),
-        petitioner=LI_HAITAO,
+        petitioner=people.LI_HAITAO,
         district=District.SHUANGTA,
         location="双塔区朝阳大街三段KTV",
         channel=Channel.ONLINE,
@@ -289,7 +258,7 @@ DEMO_CASES = [
             "南环路垃圾中转站紧挨着居民楼，夏秋季节臭味很大，渗滤液流到路面上。居民要求中转站"
             "搬迁，或者彻底治理臭味和渗滤液。"
         ),
-        petitioner=WANG_XIULAN,
+        petitioner=people.WANG_XIULAN,
         district=District.SHUANGTA,
         location="双塔区站前街道南环路垃圾中转站",
         channel=Channel.RECEPTION_DAY,
@@ -314,7 +283,7 @@ DEMO_CASES = [
             "两个多月前反映的拆迁工地扬尘问题至今没有解决，最近工地又开始拆除作业，扬尘比以前"
             "更严重，要求尽快处理并答复。"
         ),
-        petitioner=ZHANG_GUODONG,
+        petitioner=people.ZHANG_GUODONG,
         district=District.SHUANGTA,
         location="双塔区凌河街道燕北路拆迁工地",
         channel=Channel.VISIT,
@@ -330,7 +299,7 @@ DEMO_CASES = [
             "我们是化工园区东侧的村民，近一个月每到夜间就闻到刺鼻的化学气味，老人孩子咳嗽、头晕。"
             "怀疑园区企业夜间偷排废气，请求查明来源并依法查处。"
         ),
-        petitioner=ZHAO_LIJUN,
+        petitioner=people.ZHAO_LIJUN,
         district=District.LONGCHENG,
         location="龙城区七道泉子镇化工园区东侧",
         channel=Channel.VISIT,
@@ -353,7 +322,7 @@ DEMO_CASES = [
             "去年夏天上游企业排水导致我家鱼塘大量死鱼，要求企业赔偿损失八万元。已向法院起诉，"
             "希望环保局出面让企业赔钱。"
         ),
-        petitioner=ZHOU_BAOLIN,
+        petitioner=people.ZHOU_BAOLIN,
         district=District.CHAOYANG_COUNTY,
         location="朝阳县大平房镇南沟村鱼塘",
         channel=Channel.VISIT,
@@ -370,7 +339,7 @@ DEMO_CASES = [
             "台吉镇一家选矿厂夜间通过暗管向附近河沟排放尾矿废水，河水发黄发浑，下游庄稼受影响。"
             "请求查处，检举人要求对其身份保密。"
         ),
-        petitioner=MA_JIANXIN,
+        petitioner=people.MA_JIANXIN,
         district=District.BEIPIAO,
         location="北票市台吉镇选矿厂东侧河沟",
         channel=Channel.LETTER,
@@ -390,7 +359,7 @@ DEMO_CASES = [
             "东郊砂石料场露天堆放，没有围挡和苫盖，运输车辆进出扬尘很大，周边大棚和农田落满灰尘，"
             "影响收成。"
         ),
-        petitioner=WU_XIAOMEI,
+        petitioner=people.WU_XIAOMEI,
         district=District.LINGYUAN,
         location="凌源市城关街道东郊砂石料场",
         channel=Channel.ONLINE,
@@ -401,7 +370,7 @@ DEMO_CASES = [
     DemoCase(
         title="木材加工厂夜间噪声扰民",
         content="北环路木材加工厂夜里十点以后电锯还在作业，噪声很大，周边居民无法休息。",
-        petitioner=ZHENG_YUSHAN,
+        petitioner=people.ZHENG_YUSHAN,
         district=District.JIANPING,
         location="建平县叶柏寿街道北环路木材加工厂",
         channel=Channel.PHONE,
@@ -415,7 +384,7 @@ DEMO_CASES = [
             "大凌河喀左段沿岸堆有不少生活垃圾和农药包装废弃物，汛期容易冲进河里。建议定期组织"
             "清理，在沿岸村屯设置回收点，并加强宣传。"
         ),
-        petitioner=GAO_WENBO,
+        petitioner=people.GAO_WENBO,
         district=District.KAZUO,
         location="喀左县大城子街道大凌河沿岸",
         channel=Channel.ONLINE,
@@ -424,6 +393,96 @@ DEMO_CASES = [
         category=Category.SUGGESTION,
         classification=Classification.SUGGESTION,
         steps=[accept()],
+    ),
+]
+
+DEMO_CASES += [
+    # Approved and issued by the branch: the delivery is still to be recorded.
+    DemoCase(
+        title="汽配城喷漆作业异味扰民",
+        content=(
+            "汽配城里几家修理厂在露天喷漆，没有任何废气处理设施，刺鼻的油漆味飘进小区，"
+            "孩子在家都头疼。"
+        ),
+        petitioner=people.SUN_YAN,
+        district=District.SHUANGTA,
+        location="双塔区红旗街道汽配城",
+        channel=Channel.PHONE,
+        days_ago=40,
+        time=T(11, 5),
+        steps=[
+            accept(),
+            assign(SHUANGTA_BRANCH, "请检查喷漆作业废气收集处理情况，依法处理。"),
+            start(),
+            note("现场检查：三家修理厂露天喷漆，已责令停止露天喷漆作业。"),
+            draft(
+                "经双塔分局现场检查，汽配城内三家修理厂存在露天喷漆行为。我分局已责令其停止露天"
+                "喷漆，限期建设密闭喷漆房并配套废气处理设施，逾期未完成的将依法处罚。"
+            ),
+            approve(),
+        ],
+    ),
+    # Answered in the bureau's own name and delivered; the petitioner asked for a review,
+    # which goes to the higher body: the request was forwarded there.
+    DemoCase(
+        title="天秀小区旁餐饮街噪声扰民",
+        content=("天秀小区旁的餐饮街每晚排风机和空调外机噪声很大，持续到凌晨，严重影响休息。"),
+        petitioner=people.HAN_DEFU,
+        district=District.SHUANGTA,
+        location="双塔区龙山街道天秀小区旁餐饮街",
+        channel=Channel.LETTER,
+        days_ago=75,
+        time=T(9, 25),
+        steps=[
+            accept(),
+            assign(SHUANGTA_BRANCH, "请开展夜间噪声监测，核实排风机和空调外机噪声情况。"),
+            start(),
+            draft(
+                "经监测，餐饮街边界噪声夜间略超标准限值。我局已责令相关商户更换低噪声设备、"
+                "加装隔声罩，复测结果达标。"
+            ),
+            approve(BUREAU_ITSELF),
+            deliver(DeliveryMethod.IN_PERSON, "信访人本人签收。"),
+            request_review("信访人认为复测时商户刻意关停设备，复测结果不能反映夜间实际情况。"),
+            forward_review("朝阳市人民政府", "随函附原处理意见及监测报告。"),
+        ],
+    ),
+    # Transferred (转送): the matter belongs to another authority.
+    DemoCase(
+        title="小区生活垃圾清运不及时",
+        content="书香园小区的生活垃圾经常几天不清运，垃圾桶满溢，夏天气味很大。",
+        petitioner=people.LIU_SHUQIN,
+        district=District.SHUANGTA,
+        location="双塔区珠江路街道书香园小区",
+        channel=Channel.ONLINE,
+        days_ago=12,
+        time=T(19, 40),
+        category=Category.COORDINATION,
+        steps=[
+            transfer(
+                "朝阳市城市管理综合行政执法局",
+                "生活垃圾清运属城市管理部门职责，请依法处理并答复信访人。",
+            ),
+        ],
+    ),
+    # Skipped a level (越级) and taken up: assigned to the competent branch, still 越级.
+    DemoCase(
+        title="洗砂场废水排入河道",
+        content=(
+            "黄花滩村附近洗砂场的泥浆废水直接排进大凌河支流，河水浑浊。向乡里反映过没人管，"
+            "所以直接来市里反映。"
+        ),
+        petitioner=people.QIAN_GUOQIANG,
+        district=District.LONGCHENG,
+        location="龙城区大平房镇黄花滩村洗砂场",
+        channel=Channel.VISIT,
+        days_ago=5,
+        time=T(10, 5),
+        skipped_level=True,
+        steps=[
+            accept(),
+            assign(LONGCHENG_BRANCH, "越级访事项，交龙城分局办理：请核查洗砂废水排放情况。"),
+        ],
     ),
 ]
 

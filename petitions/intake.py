@@ -19,7 +19,6 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 import pghistory
 from django.conf import settings
@@ -29,14 +28,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from petitions import access, timelimits
+from petitions.attachments import store_attachment
 from petitions.caselog import write_log
 from petitions.crypto import lookup_hash, lookup_hashes
 from petitions.models import (
     OPEN_STATES,
     REFERRAL_REASON_REQUIRED,
-    Attachment,
     Case,
     CaseCounter,
     CaseLog,
@@ -47,8 +47,8 @@ from petitions.models import (
     needs_referral,
 )
 from petitions.numbers import case_number, new_query_code
-from petitions.workflow import record_acceptance, record_refusal
-from schedules.models import Duty, Finding
+from petitions.workflow import assign_case, record_acceptance, record_refusal
+from schedules.models import Duty, Finding, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -178,16 +178,20 @@ def register_case(
     attachments: Sequence[UploadedFile] = (),
     accept_now: bool = False,
     finding: Finding | None = None,
+    assign_to: Unit | None = None,
     **fields,
 ) -> Registration:
     """Record a petition with its number and query code; the same form sent twice gives one case.
 
     ``fields`` are the case's own fields, already validated and normalized (ID number, E.164
     phone). A matter that is not taken up is recorded as not accepted with its referral reason
-    at once (the notice is given on the spot); ``accept_now`` accepts any other at once. A
-    ``finding`` (a problem found on a visit day) links the case to it and to that visit day.
+    at once (the notice is given on the spot); ``accept_now`` accepts any other at once, and
+    ``assign_to`` then assigns (交办) it to that unit at once. A ``finding`` (a problem found
+    on a visit day) links the case to it and to that visit day.
     """
     fields = _checked_fields(by, fields)
+    if assign_to is not None and not accept_now:
+        raise ValidationError({"assign_to": ASSIGN_NEEDS_ACCEPTANCE}, code="assign_to")
     if finding is not None:
         duty = _finding_duty(finding, fields["channel"])
         fields = {**fields, "finding": finding}
@@ -196,7 +200,8 @@ def register_case(
     if existing is not None:
         return Registration(existing, created=False)
     try:
-        return _register(by, submission_token, duty, fields, attachments, accept_now)
+        accepting = (accept_now, assign_to)
+        return _register(by, submission_token, duty, fields, attachments, accepting)
     except _AlreadyRegistered as duplicate:
         return Registration(duplicate.case, created=False)
     except IntegrityError:
@@ -244,23 +249,29 @@ def registered_with(token: uuid.UUID | None) -> Case | None:
     return Case.objects.filter(submission_token=token).first() if token else None
 
 
+ASSIGN_NEEDS_ACCEPTANCE = _lazy(
+    "A case is assigned once it is accepted: tick “Accept on the spot”, or leave the unit empty "
+    "and assign it after acceptance."
+)
+
+
 def _checked_fields(by, fields: dict) -> dict:
     """Refuse a registration by someone else than the office, or a referral without a reason;
     a matter that is taken up loses a reason picked by mistake (it would print a wrong notice).
+    A matter that skipped a level is referred to the level below when a reason is given, and
+    taken up (to be assigned to the competent branch) without one.
     """
     if not access.may_register(by):
         raise ValidationError(_("Only the petition office registers cases."), code="role")
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"register_case() got unexpected fields: {sorted(unknown)}")
-    refer = needs_referral(
-        fields["category"], fields.get("in_litigation", False), fields.get("skipped_level", False)
-    )
+    refer = needs_referral(fields["category"], fields.get("in_litigation", False))
     if refer and not fields.get("referral_reason"):
         raise ValidationError(
             {"referral_reason": REFERRAL_REASON_REQUIRED}, code="referral_required"
         )
-    if not refer:
+    if not refer and not (fields.get("skipped_level") and fields.get("referral_reason")):
         fields = {**fields, "referral_reason": None, "referral_note": ""}
     return fields
 
@@ -271,21 +282,25 @@ def _register(
     duty: Duty | None,
     fields: dict,
     attachments: Sequence[UploadedFile],
-    accept_now: bool,
+    accepting: tuple[bool, Unit | None],
 ) -> Registration:
     """Create the case with its attachments, repeat mark and log in one transaction; a matter
-    that is referred elsewhere is recorded as not accepted at once."""
+    that is referred elsewhere is recorded as not accepted at once, any other accepted (and
+    assigned) at once if ``accepting`` says so."""
     with transaction.atomic(), pghistory.context(reason="register"):
         _claim_finding(fields.get("finding"), token)
         case = _create_case(by, token, duty, fields)
         for upload in attachments:
-            _store_attachment(case, upload, by)
+            store_attachment(case, upload, by)
         warnings = _mark_repeat(case)
         write_log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
-        if case.needs_referral():
+        accept_now, assign_to = accepting
+        if case.referral_reason_id:
             record_refusal(case, by, fields["referral_reason"], fields.get("referral_note", ""))
         elif accept_now:
             record_acceptance(case, by, _("Accepted on the spot."))
+            if assign_to is not None:
+                case = assign_case(case, by=by, unit=assign_to)
     return Registration(case, created=True, warnings=warnings)
 
 
@@ -327,33 +342,6 @@ def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
         due_date=acceptance_due,
         created_by=by if getattr(by, "pk", None) else None,
     )
-
-
-def _store_attachment(case: Case, upload: UploadedFile, by) -> Attachment:
-    """Keep the file under a random name: the petitioner's file name stays in the database.
-
-    A file that cannot be written (MEDIA_ROOT missing, full or read-only) refuses the whole
-    registration with a message: the transaction rolls back, nothing is half-saved.
-    """
-    original = PurePath(upload.name or "file").name[:200]
-    upload.name = uuid.uuid4().hex + PurePath(original).suffix.lower()
-    try:
-        return Attachment.objects.create(
-            case=case,
-            file=upload,
-            original_name=original,
-            content_type=upload.content_type or "application/octet-stream",
-            size=upload.size or 0,
-            uploaded_by=by if getattr(by, "pk", None) else None,
-        )
-    except OSError:
-        logger.exception("Cannot store an attachment under MEDIA_ROOT=%s", settings.MEDIA_ROOT)
-        message = _(
-            "The attachments could not be stored, so the case was not registered. Try again; "
-            "if it happens again, tell the administrator (the file storage is not writable)."
-        )
-        refusal = ValidationError(message, code="attachment_not_stored")
-        raise ValidationError({"attachments": refusal}) from None
 
 
 # --- Repeat petitions (重复访) -----------------------------------------------------------------

@@ -26,6 +26,8 @@ from accounts.history import tracked
 from accounts.roles import Role, has_role
 from petitions.crypto import EncryptedTextField
 from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprints: a model)
+from petitions.models_attachments import Attachment  # noqa: F401 (the app's models)
+from petitions.models_letters import DeliveryMethod, Letter, Review  # noqa: F401
 from petitions.numbers import parse_number
 from petitions.search import index_case
 from schedules.models import District, Duty, Finding, Leader, Unit
@@ -65,15 +67,17 @@ class State(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     IN_PROGRESS = "in_progress", _("In progress")
     ANSWER_DRAFTED = "answer_drafted", _("Answer drafted")
-    ANSWERED = "answered", _("Answer approved and sent")
+    APPROVED = "approved", _("Answer issued, to be delivered")
+    ANSWERED = "answered", _("Answer delivered")
     CLOSED = "closed", _("Closed")
     REVIEW = "review", _("Under review")
     SECOND_REVIEW = "second_review", _("Under second review")
+    TRANSFERRED = "transferred", _("Transferred to another authority")
 
 
 # A case in one of these states is finished: no clock runs, nothing is due, no reminder goes out.
 # (The register's partial indexes exclude exactly these states, in this order.)
-CLOSED_STATES = (State.CLOSED, State.NOT_ACCEPTED)
+CLOSED_STATES = (State.CLOSED, State.NOT_ACCEPTED, State.TRANSFERRED)
 OPEN_STATES = tuple(state for state in State if state not in CLOSED_STATES)
 
 
@@ -92,18 +96,20 @@ class Satisfaction(models.TextChoices):
 
 
 REFERRAL_REASON_REQUIRED = _(
-    "A matter outside the four categories, in litigation or skipping a level needs a referral "
-    "reason: it tells the petitioner where to go."
+    "A matter outside the four categories or in litigation needs a referral reason: it tells "
+    "the petitioner where to go."
 )
 
 
-def needs_referral(category: str, in_litigation: bool, skipped_level: bool) -> bool:
-    """Outside the four categories, in litigation, or skipping a level: not taken up here.
+def needs_referral(category: str, in_litigation: bool, skipped_level: bool = False) -> bool:
+    """Outside the four categories, or in litigation: not taken up here.
 
     The desk form, intake and the acceptance ask it: such a matter is recorded as not
-    accepted, with a referral reason that tells the petitioner where to go.
+    accepted, with a referral reason that tells the petitioner where to go. A matter that
+    skipped a level may be either referred to the level below (with that reason) or taken up
+    and assigned (交办) to the competent branch; it counts as 越级 either way.
     """
-    return category == Category.NOT_ACCEPTED or bool(in_litigation) or bool(skipped_level)
+    return category == Category.NOT_ACCEPTED or bool(in_litigation)
 
 
 def leader_of(user) -> Leader | None:
@@ -407,28 +413,6 @@ class Case(models.Model):
         return ""
 
 
-class Attachment(models.Model):
-    """A scanned letter or photo the petitioner brought."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
 class CaseLog(models.Model):
     """What happened to a case: each transition, progress note and leader's instruction."""
 
@@ -438,7 +422,9 @@ class CaseLog(models.Model):
         SUPERVISION = "supervision", _("Leader's supervision instruction")
         EXTENSION = "extension", _("Extension")
         RELEASE = "release", _("Identity released")
-        FEEDBACK = "feedback", _("Petitioner's feedback")
+        FEEDBACK = "feedback", _("Feedback recorded by the office")
+        RATING = "rating", _("The petitioner's own rating")
+        FORWARDING = "forwarding", _("Forwarded to the higher body")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="logs")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -3,8 +3,9 @@
 Settings, with 《信访工作条例》 2022 as defaults: the acceptance notice within ACCEPTANCE_DAYS of
 receipt; the answer within HANDLING_DAYS of acceptance, plus one extension of at most
 EXTENSION_MAX_DAYS approved by an administrator; a review (复查) may be requested within
-REVIEW_REQUEST_DAYS of the answer and is answered within REVIEW_HANDLING_DAYS; a second review
-(复核) the same; after it the same matter is not taken up again.
+REVIEW_REQUEST_DAYS of the answer's delivery (送达, ``petitions/delivery.py``) and is answered
+within REVIEW_HANDLING_DAYS (by the higher body: from the forwarding); a second review (复核) the
+same; after it the same matter is not taken up again.
 
 Due dates are computed here once, when a clock starts (intake and the workflow store them on
 the case); everything else reads the stored date. The ``*_refusal`` functions say why a step
@@ -38,11 +39,12 @@ def handling_due(accepted_on: datetime.date) -> datetime.date:
     return days_after(accepted_on, settings.HANDLING_DAYS)
 
 
-def review_request_due(answered_on: datetime.date, review_level: int) -> datetime.date | None:
-    """Until when a (second) review may be requested; never after the final one."""
+def review_request_due(received_on: datetime.date, review_level: int) -> datetime.date | None:
+    """Until when a (second) review may be requested: REVIEW_REQUEST_DAYS after the petitioner
+    received the answer or decision; never after the final one."""
     if review_level >= FINAL_REVIEW_LEVEL:
         return None
-    return days_after(answered_on, settings.REVIEW_REQUEST_DAYS)
+    return days_after(received_on, settings.REVIEW_REQUEST_DAYS)
 
 
 def review_due(requested_on: datetime.date) -> datetime.date:
@@ -81,7 +83,7 @@ def review_refusal(case: Case, *, second: bool, today: datetime.date) -> str | N
             else _("A review was already held; the petitioner may ask for a second review.")
         )
     if not case.review_request_due or today > case.review_request_due:
-        return _("The %(days)d days to ask for a review after the answer have passed.") % {
+        return _("The %(days)d days to ask for a review after delivery have passed.") % {
             "days": settings.REVIEW_REQUEST_DAYS
         }
     return None

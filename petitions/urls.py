@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions.views import cases, days, register
+from petitions.views import cases, days, letters, register
 
 app_name = "petitions"
 
@@ -19,6 +19,13 @@ urlpatterns = [
         name="attachment",
     ),
     path("<int:pk>/print/<slug:document>/", cases.case_print, name="print"),
+    # Letters as issued, and the delivery receipt (petitions/views/letters.py).
+    path("<int:pk>/letters/<int:letter_pk>/", letters.letter_print, name="letter"),
+    path(
+        "<int:pk>/letters/<int:letter_pk>/delivery/",
+        letters.delivery_receipt,
+        name="delivery_receipt",
+    ),
     path("leader/", cases.leader_cases, name="leader"),
     # A duty day's briefing and record (petitions/views/days.py).
     path("day/<int:pk>/", days.day_briefing, name="day_briefing"),

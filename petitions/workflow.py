@@ -1,6 +1,8 @@
 """The case workflow: which transition, from which state, by whom; and the verbs that change
 a registered case (acceptance, assignment, handling, the answer, feedback and the petitioner's
-own rating, closing, reviews, the extension, the identity's release, the leader's supervision).
+own rating, closing, the extension, the identity's release, the leader's supervision). The
+verbs of the later steps build on this module: the delivery (``delivery.py``), the reviews
+(``reviews.py``) and the transfer to another authority (``handoffs.py``).
 
 Who plays which part is decided in ``petitions/access.py``, the time limits in
 ``timelimits.py``, the mail in ``notifications.py``, how a change is stored in ``caselog.py``.
@@ -17,7 +19,7 @@ Refusals are ``ValidationError``s saying why, keyed by form field where the inpu
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -28,16 +30,25 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from petitions import notifications, timelimits
-from petitions.access import ACTOR_LABELS, ADMIN, LEADER, OFFICE, UNIT, actors_for, may_rate
+from petitions import letters, notifications, timelimits
+from petitions.access import (
+    ACTOR_LABELS,
+    ADMIN,
+    LEADER,
+    OFFICE,
+    UNIT,
+    actors_for,
+    petitioner_rated,
+)
+from petitions.attachments import store_evidence
 from petitions.caselog import StaleCase, locked_case, save_change, write_log
 from petitions.models import (
     OPEN_STATES,
     Case,
     CaseLog,
     ExtensionState,
+    Letter,
     ReferralReason,
-    Satisfaction,
     State,
 )
 from petitions.timelimits import days_after
@@ -69,11 +80,20 @@ TRANSITIONS: dict[str, Transition] = {
     "accept": _t({S.REGISTERED}, S.ACCEPTED, {OFFICE}, gettext_lazy("Accept")),
     "refuse": _t({S.REGISTERED}, S.NOT_ACCEPTED, {OFFICE}, gettext_lazy("Do not accept")),
     "assign": _t(
-        {S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, {OFFICE}, gettext_lazy("Assign")
+        {S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS},
+        S.ASSIGNED,
+        {OFFICE},
+        gettext_lazy("Assign (交办) to a unit of the bureau"),
+    ),
+    "transfer": _t(
+        {S.REGISTERED, S.ACCEPTED},
+        S.TRANSFERRED,
+        {OFFICE},
+        gettext_lazy("Transfer (转送) to another authority"),
     ),
     "start": _t({S.ASSIGNED}, S.IN_PROGRESS, {UNIT}, gettext_lazy("Start handling")),
     "note": _t(
-        {S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.ANSWER_DRAFTED, *REVIEWING},
+        {S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.ANSWER_DRAFTED, S.APPROVED, *REVIEWING},
         None,
         {UNIT, OFFICE},
         gettext_lazy("Add a progress note"),
@@ -87,8 +107,9 @@ TRANSITIONS: dict[str, Transition] = {
     # Back to the state the draft came from (in progress, review or second review).
     "return": _t({S.ANSWER_DRAFTED}, None, {OFFICE}, gettext_lazy("Return the draft")),
     "approve": _t(
-        {S.ANSWER_DRAFTED}, S.ANSWERED, {OFFICE}, gettext_lazy("Approve and send the answer")
+        {S.ANSWER_DRAFTED}, S.APPROVED, {OFFICE}, gettext_lazy("Approve and issue the answer")
     ),
+    "deliver": _t({S.APPROVED}, S.ANSWERED, {OFFICE}, gettext_lazy("Record the delivery (送达)")),
     "feedback": _t({S.ANSWERED}, None, {OFFICE}, gettext_lazy("Record the feedback")),
     "close": _t({S.ANSWERED}, S.CLOSED, {OFFICE}, gettext_lazy("Close")),
     "review": _t(
@@ -100,13 +121,19 @@ TRANSITIONS: dict[str, Transition] = {
         {OFFICE},
         gettext_lazy("Request a second review (复核)"),
     ),
+    "forward_review": _t(
+        REVIEWING, None, {OFFICE}, gettext_lazy("Forward the request to the higher body")
+    ),
+    "review_decision": _t(
+        REVIEWING, S.ANSWERED, {OFFICE}, gettext_lazy("Record the higher body's decision")
+    ),
     "extension": _t(
         {S.ASSIGNED, S.IN_PROGRESS}, None, {UNIT}, gettext_lazy("Request an extension")
     ),
     "approve_extension": _t(HANDLING, None, {ADMIN}, gettext_lazy("Approve the extension")),
     "refuse_extension": _t(HANDLING, None, {ADMIN}, gettext_lazy("Refuse the extension")),
     "release": _t(
-        {*HANDLING, *REVIEWING, S.ANSWERED},
+        {*HANDLING, *REVIEWING, S.APPROVED, S.ANSWERED},
         None,
         {OFFICE},
         gettext_lazy("Release the identity to the unit"),
@@ -128,12 +155,14 @@ def _precondition(case: Case, action: str, today: datetime.date) -> str | None:
         return timelimits.extension_decision_refusal(case, approve=action == "approve_extension")
     if action in ("review", "second_review"):
         return timelimits.review_refusal(case, second=action == "second_review", today=today)
+    if action == "feedback" and petitioner_rated(case):
+        return _("The petitioner rated this answer themselves: their own rating stands.")
     if action == "release":
         if case.identity_released:
             return _("The petitioner's identity is already released to the unit.")
         if not case.unit_id:
             return _("Assign the case to a unit first.")
-    return None
+    return letters.step_refusal(case, action)
 
 
 def check(
@@ -199,6 +228,9 @@ def _required(value: str, field_name: str, message: str) -> str:
     return value
 
 
+changing, required = _changing, _required  # for the verbs of later steps (delivery.py...)
+
+
 # --- Acceptance -------------------------------------------------------------------------------
 
 
@@ -212,8 +244,8 @@ def record_acceptance(case: Case, by, comment: str) -> None:
         raise ValidationError(
             {
                 "category": _(
-                    "A matter outside the four categories, in litigation or skipping a level is "
-                    "not accepted: record it as not accepted with a referral reason."
+                    "A matter outside the four categories or in litigation is not accepted: "
+                    "record it as not accepted with a referral reason."
                 )
             },
             code="needs_referral",
@@ -289,20 +321,27 @@ def start_handling(case: Case, *, by, comment: str = "", version: int | None = N
     return locked
 
 
-def add_progress_note(case: Case, *, by, comment: str) -> CaseLog:
-    """A note does not change the case, so no version check: notes never conflict."""
+def add_progress_note(case: Case, *, by, comment: str, files: Sequence = ()) -> CaseLog:
+    """A note, with its evidence (photos, decisions); it does not change the case, so no
+    version check: notes never conflict."""
     comment = _required(comment, "comment", _("Write the note."))
     with locked_case(case, "note") as locked:
         check(locked, by, "note")
-        return write_log(locked, by, CaseLog.Action.NOTE, comment)
+        entry = write_log(locked, by, CaseLog.Action.NOTE, comment)
+        store_evidence(locked, files, by, entry)
+        return entry
 
 
-def draft_answer(case: Case, *, by, answer: str, version: int | None = None) -> Case:
-    """The unit's draft of the written answer (答复意见书); the office approves it."""
+def draft_answer(
+    case: Case, *, by, answer: str, files: Sequence = (), version: int | None = None
+) -> Case:
+    """The unit's draft of the written answer (答复意见书), with its evidence; the office
+    approves it."""
     answer = _required(answer, "answer", _("Write the answer."))
     with _changing(case, by, "draft", version) as locked:
         locked.answer_draft = answer
-        save_change(locked, by, to_state=State.ANSWER_DRAFTED, comment=answer)
+        entry = save_change(locked, by, to_state=State.ANSWER_DRAFTED, comment=answer)
+        store_evidence(locked, files, by, entry)
     return locked
 
 
@@ -318,38 +357,47 @@ def return_answer(case: Case, *, by, comment: str, version: int | None = None) -
     return locked
 
 
+DEFAULT_ISSUER = object()  # approve_answer's issuer when not given: letters.default_issuer
+
+
 def approve_answer(
-    case: Case, *, by, answer: str | None = None, version: int | None = None
+    case: Case,
+    *,
+    by,
+    answer: str | None = None,
+    issuer=DEFAULT_ISSUER,
+    files: Sequence = (),
+    version: int | None = None,
 ) -> Case:
-    """Approve (possibly corrected) and send the answer; the review window opens."""
+    """Approve (possibly corrected) and issue the answer as a letter of ``issuer`` (a unit,
+    or None: the bureau itself); it is delivered next (``delivery.py``), and the review window
+    opens at delivery."""
     with _changing(case, by, "approve", version) as locked:
         text = locked.answer_draft if answer is None else answer
         locked.answer = _required(text, "answer", _("The answer cannot be empty."))
+        if issuer is DEFAULT_ISSUER:
+            issuer = letters.default_issuer(locked)
+        refusal = letters.issuer_refusal(locked, issuer)
+        if refusal:
+            raise ValidationError({"issuer": refusal}, code="issuer")
         locked.answer_draft = ""
         if locked.extension_state == ExtensionState.REQUESTED:
             # The answer went out first: a pending request has nothing left to extend.
             locked.extension_state = ExtensionState.REFUSED
         locked.answered_at = timezone.now()
-        locked.review_request_due = timelimits.review_request_due(
-            timezone.localdate(), locked.review_level
-        )
+        locked.review_request_due = None
         locked.due_date = None
-        save_change(locked, by, to_state=State.ANSWERED, comment=locked.answer)
-    return locked
-
-
-def record_feedback(
-    case: Case, *, by, satisfaction: str, comment: str = "", version: int | None = None
-) -> Case:
-    """The petitioner's view of the answer (结果反馈): satisfied, basically, not satisfied."""
-    if satisfaction not in Satisfaction.values:
-        raise ValidationError(
-            {"satisfaction": _("Choose the petitioner's feedback.")}, code="required"
+        Letter.objects.create(
+            case=locked,
+            kind=letters.opinion_kind(locked.review_level),
+            review_level=locked.review_level,
+            text=locked.answer,
+            issuer=issuer,
+            issued_at=locked.answered_at,
+            issued_by=by if getattr(by, "pk", None) else None,
         )
-    with _changing(case, by, "feedback", version) as locked:
-        locked.satisfaction = satisfaction
-        text = f"{Satisfaction(satisfaction).label}\n{comment.strip()}".strip()
-        save_change(locked, by, action=CaseLog.Action.FEEDBACK, comment=text)
+        entry = save_change(locked, by, to_state=State.APPROVED, comment=locked.answer)
+        store_evidence(locked, files, by, entry)
     return locked
 
 
@@ -369,29 +417,6 @@ def close_case(case: Case, *, by, comment: str = "", version: int | None = None)
         locked.closed_at = timezone.now()
         save_change(locked, by, to_state=State.CLOSED, comment=comment.strip())
     return locked
-
-
-def _reopen(case: Case, by, action: str, comment: str, version: int | None) -> Case:
-    comment = _required(comment, "comment", _("Write the petitioner's reasons for the request."))
-    with _changing(case, by, action, version) as locked:
-        locked.review_level += 1
-        locked.due_date = timelimits.review_due(timezone.localdate())
-        locked.review_request_due = None
-        locked.satisfaction = ""
-        locked.closed_at = None
-        save_change(locked, by, to_state=TRANSITIONS[action].target, comment=comment)
-        notifications.notify_review_requested(locked, comment)
-    return locked
-
-
-def request_review(case: Case, *, by, comment: str, version: int | None = None) -> Case:
-    """复查: within REVIEW_REQUEST_DAYS of the answer; answered within REVIEW_HANDLING_DAYS."""
-    return _reopen(case, by, "review", comment, version)
-
-
-def request_second_review(case: Case, *, by, comment: str, version: int | None = None) -> Case:
-    """复核: after a review, the same windows; it is final."""
-    return _reopen(case, by, "second_review", comment, version)
 
 
 # --- Extension --------------------------------------------------------------------------------
@@ -468,27 +493,3 @@ def add_supervision(case: Case, *, by, comment: str) -> CaseLog:
         entry = write_log(locked, by, CaseLog.Action.SUPERVISION, comment)
         notifications.notify_supervision(locked, comment)
     return entry
-
-
-# --- The petitioner's own rating --------------------------------------------------------------
-
-
-def rate_answer(case: Case, *, satisfaction: str) -> Case:
-    """The petitioner's rating of the answer from the lookup page, given once, into the case's
-    feedback; the new version makes staff editing the case at the same time reload it."""
-    if satisfaction not in Satisfaction.values:
-        raise ValidationError(_("Choose one of the three answers."), code="required")
-    with locked_case(case, "petitioner_rating") as locked:
-        if locked.satisfaction:
-            refusal = _("This answer has already been rated; a rating can be given only once.")
-            raise ValidationError(refusal, code="condition")
-        if not may_rate(locked):
-            refusal = _("The answer has not been sent yet: you can rate it once it has.")
-            raise ValidationError(refusal, code="state")
-        locked.satisfaction = satisfaction
-        locked.version += 1
-        locked.save(update_fields=["satisfaction", "version", "updated_at"])
-        label = str(Satisfaction(satisfaction).label)
-        comment = "\n".join([label, _("Rated by the petitioner online.")])
-        write_log(locked, None, CaseLog.Action.FEEDBACK, comment)
-    return locked

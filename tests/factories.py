@@ -22,9 +22,17 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from petitions import intake, workflow
+from petitions import delivery, feedback, intake, workflow
 from petitions.identity import id_check_character
-from petitions.models import Case, Category, Channel, Classification, ReferralReason, State
+from petitions.models import (
+    Case,
+    Category,
+    Channel,
+    Classification,
+    DeliveryMethod,
+    ReferralReason,
+    State,
+)
 from petitions.search import index_case
 from schedules.models import ContactPerson, District, Duty, Leader, Unit
 
@@ -198,6 +206,7 @@ PATH = [
     State.ASSIGNED,
     State.IN_PROGRESS,
     State.ANSWER_DRAFTED,
+    State.APPROVED,
     State.ANSWERED,
     State.CLOSED,
 ]
@@ -214,9 +223,12 @@ def walk(case: Case, to: str, *, office, unit_user, unit: Unit) -> Case:
         State.ANSWER_DRAFTED: lambda c: workflow.draft_answer(
             c, by=unit_user, answer="经现场核查，工地已停止夜间施工。"
         ),
-        State.ANSWERED: lambda c: workflow.approve_answer(c, by=office),
+        State.APPROVED: lambda c: workflow.approve_answer(c, by=office),
+        State.ANSWERED: lambda c: delivery.deliver_answer(
+            c, by=office, delivered_on=timezone.localdate(), method=DeliveryMethod.IN_PERSON
+        ),
         State.CLOSED: lambda c: workflow.close_case(
-            workflow.record_feedback(c, by=office, satisfaction="satisfied"), by=office
+            feedback.record_feedback(c, by=office, satisfaction="satisfied"), by=office
         ),
     }
     start = PATH.index(case.state) + 1 if case.state in PATH else 0

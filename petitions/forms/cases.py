@@ -8,6 +8,7 @@ afterwards in ``petitions/workflow.py``.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import PurePath
 
@@ -17,8 +18,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petitions import handoffs
 from petitions.identity import normalize_phone, validate_id_number
-from petitions.intake import CASE_FIELDS
+from petitions.intake import ASSIGN_NEEDS_ACCEPTANCE, CASE_FIELDS
 from petitions.models import (
     REFERRAL_REASON_REQUIRED,
     Case,
@@ -180,6 +182,12 @@ class CaseForm(forms.ModelForm):
         required=False,
         help_text=_("Gives the acceptance notice now; otherwise the office decides later."),
     )
+    assign_to = forms.ModelChoiceField(
+        Unit.objects.none(),
+        label=_("Assign (交办) on the spot to"),
+        required=False,
+        help_text=_("With “Accept on the spot”: the case goes to this unit at once."),
+    )
 
     class Meta:
         model = Case
@@ -200,7 +208,14 @@ class CaseForm(forms.ModelForm):
             "petitioner_id_number": _("Optional. Full-width digits are accepted."),
             "representatives": _("Names, separated by 、 or commas; at most five."),
             "referral_reason": _(
-                "Needed when the matter is not accepted, in litigation or skips a level."
+                "Needed when the matter is not accepted or in litigation. A matter that skipped "
+                "a level is referred to the level below with this reason, or, left empty, taken "
+                "up and assigned to the competent branch (it still counts as skipping a level)."
+            ),
+            "classification": _(
+                "Reports and accusations (检举控告类) against officials are handled by the "
+                "petition office alone: no unit or leader sees them, and the accused never "
+                "learn who reported."
             ),
         }
 
@@ -209,6 +224,8 @@ class CaseForm(forms.ModelForm):
         self.fields["channel"].widget.attrs["autofocus"] = True
         self.fields["duty"].queryset = duty_choices()
         self.fields["referral_reason"].queryset = ReferralReason.objects.filter(active=True)
+        self.fields["assign_to"].queryset = Unit.objects.filter(active=True)
+        self._preselection_data()
         self.fields["petitioner_phone"].required = True
         self.fields["petitioner_address"].max_length = 200
         self.fields["petitioner_id_number"].max_length = 30
@@ -239,10 +256,20 @@ class CaseForm(forms.ModelForm):
             "referral_reason",
             "referral_note",
             "accept_now",
+            "assign_to",
             "submission_token",
             "finding",
         ]
         self.order_fields(order)
+
+    def _preselection_data(self) -> None:
+        """What the desk form's script pre-selects (static/petitions/case-form.js): the
+        reason ticking 涉诉 or 越级 implies, and each district's branch."""
+        referral = self.fields["referral_reason"].widget.attrs
+        for flag, pk in handoffs.matching_referrals().items():
+            referral[f"data-for-{flag.replace('_', '-')}"] = pk
+        branches = handoffs.branches_by_district()
+        self.fields["assign_to"].widget.attrs["data-branches"] = json.dumps(branches)
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]
@@ -284,15 +311,20 @@ class CaseForm(forms.ModelForm):
                 )
                 % {"count": people},
             )
-        refer = needs_referral(
-            data.get("category"), data.get("in_litigation"), data.get("skipped_level")
-        )
+        refer = needs_referral(data.get("category"), data.get("in_litigation"))
+        if refer and not data.get("referral_reason") and data.get("in_litigation"):
+            # 涉诉 implies where to go: the court reason, as the script pre-selects it.
+            litigation = handoffs.matching_referrals().get("in_litigation")
+            data["referral_reason"] = ReferralReason.objects.filter(pk=litigation).first()
         if refer and not data.get("referral_reason"):
             self.add_error("referral_reason", REFERRAL_REASON_REQUIRED)
-        if refer and data.get("accept_now"):
+        referred = refer or (data.get("skipped_level") and data.get("referral_reason"))
+        if referred and data.get("accept_now"):
             self.add_error(
                 "accept_now", _("A matter that is referred elsewhere cannot be accepted.")
             )
+        if data.get("assign_to") and not data.get("accept_now"):
+            self.add_error("assign_to", ASSIGN_NEEDS_ACCEPTANCE)
         return data
 
     def prepare_refused(self) -> None:
@@ -331,6 +363,7 @@ class CaseForm(forms.ModelForm):
             "duty": data.get("duty"),
             "attachments": data.get("attachments") or [],
             "accept_now": bool(data.get("accept_now")),
+            "assign_to": data.get("assign_to"),
             "submission_token": data["submission_token"],
             "finding": data.get("finding"),
         }
@@ -396,6 +429,11 @@ class AcceptForm(CaseActionForm):
         if case.is_repeat:
             initial["category"] = Category.UNRESOLVED
         super().__init__(*args, case=case, **kwargs)
+        if case.skipped_level:
+            self.fields["category"].help_text = _(
+                "This matter skipped a level (越级): accepted and assigned to the competent "
+                "branch, it still counts as skipping a level."
+            )
 
 
 class RefuseForm(CaseActionForm):
@@ -405,6 +443,8 @@ class RefuseForm(CaseActionForm):
     referral_note = _comment(_("Note for the petitioner"))
 
     def __init__(self, *args, case: Case, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("referral_reason", handoffs.matching_referral(case))
         super().__init__(*args, case=case, **kwargs)
         self.fields["referral_reason"].queryset = ReferralReason.objects.filter(active=True)
 
@@ -415,7 +455,8 @@ class AssignForm(CaseActionForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         initial = kwargs.setdefault("initial", {})
-        initial.setdefault("unit", case.unit_id)
+        branch = None if case.unit_id else handoffs.branch_for(case.district)
+        initial.setdefault("unit", case.unit_id or (branch.pk if branch else None))
         initial.setdefault("instructions", case.instructions)
         super().__init__(*args, case=case, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(active=True)
@@ -431,7 +472,7 @@ class AnswerForm(CaseActionForm):
 
 class FeedbackForm(CaseActionForm):
     satisfaction = forms.ChoiceField(
-        label=_("The petitioner's feedback"),
+        label=_("The petitioner's feedback, as the office heard it (by phone, in person)"),
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
     )

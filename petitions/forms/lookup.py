@@ -35,3 +35,9 @@ class RatingForm(forms.Form):
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
     )
+    reason = forms.CharField(
+        label=_("Why? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000, "class": "form-control"}),
+    )

@@ -1,4 +1,5 @@
-"""Template helpers for cases: the due date with days left, standing out when late."""
+"""Template helpers for cases: the due date with days left, standing out when late; people by
+their full names."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from petitions import people
 from petitions.models import Case, State
 
 register = template.Library()
@@ -18,11 +20,18 @@ DUE_WHAT = {
 }
 
 
+@register.filter
+def full_name(user) -> str:
+    """A person's full name (``petitions/people.py``), not their user name."""
+    return people.full_name(user)
+
+
 @register.inclusion_tag("petitions/_due.html")
-def due(case: Case, today: datetime.date | None = None, show_what: bool = False) -> dict:
-    """Due date, days left, and whether it is overdue or due within DUE_SOON_DAYS."""
+def due(case: Case, today: datetime.date | None = None, show_what: bool = False, what=None) -> dict:
+    """Due date, days left, and whether it is overdue or due within DUE_SOON_DAYS; ``what``
+    names the clock when the state alone does not (the higher body's decision)."""
     left = case.days_left(today)
-    what = DUE_WHAT.get(case.state)
+    what = what or DUE_WHAT.get(case.state)
     if what is None and case.review_level and case.state == State.ANSWER_DRAFTED:
         what = DUE_WHAT[State.REVIEW if case.review_level == 1 else State.SECOND_REVIEW]
     return {

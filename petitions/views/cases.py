@@ -9,9 +9,6 @@ what the user may not do, with the reason.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,28 +17,27 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from petitions import access, intake, workflow
+from petitions import access, feedback, intake, workflow
 from petitions.forms.cases import (
     AcceptForm,
-    AnswerForm,
     AssignForm,
-    CaseActionForm,
     CaseForm,
     CommentForm,
     ExtensionForm,
     FeedbackForm,
-    NoteForm,
     ReasonForm,
     RefuseForm,
-    ReviewRequestForm,
     SupervisionForm,
 )
+from petitions.forms.letters import ApproveForm, DraftForm, EvidenceNoteForm
 from petitions.models import CLOSED_STATES, Case, CaseLog, State
+from petitions.views.letters import case_papers
+from petitions.views.steps import LETTER_STEPS, Step
+from petitions.views.steps import with_comment as _with_comment
 from schedules.models import Finding
 
 
@@ -130,23 +126,6 @@ def _finding(raw: str) -> Finding | None:
 # --- The steps of the handling ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    """A workflow step as the detail page offers it: its form, its call, what it says after."""
-
-    form: type[CaseActionForm]
-    run: Callable[[Case, Any, dict], object]
-    done: Promise
-    style: str = "primary"
-
-
-def _with_comment(verb):
-    """The common shape of a step: the workflow verb takes the version and a comment."""
-    return lambda case, user, data: verb(
-        case, by=user, version=data["version"], comment=data["comment"]
-    )
-
-
 STEPS: dict[str, Step] = {
     "accept": Step(
         AcceptForm,
@@ -180,14 +159,16 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Handling has started."),
     ),
     "note": Step(
-        NoteForm,
-        lambda c, u, d: workflow.add_progress_note(c, by=u, comment=d["comment"]),
+        EvidenceNoteForm,
+        lambda c, u, d: workflow.add_progress_note(c, by=u, comment=d["comment"], files=d["files"]),
         gettext_lazy("The note was added."),
         "outline-primary",
     ),
     "draft": Step(
-        AnswerForm,
-        lambda c, u, d: workflow.draft_answer(c, by=u, version=d["version"], answer=d["answer"]),
+        DraftForm,
+        lambda c, u, d: workflow.draft_answer(
+            c, by=u, version=d["version"], answer=d["answer"], files=d["files"]
+        ),
         gettext_lazy("The draft answer was sent to the petition office for approval."),
     ),
     "return": Step(
@@ -197,13 +178,20 @@ STEPS: dict[str, Step] = {
         "outline-danger",
     ),
     "approve": Step(
-        AnswerForm,
-        lambda c, u, d: workflow.approve_answer(c, by=u, version=d["version"], answer=d["answer"]),
-        gettext_lazy("The answer was approved. Print it for the petitioner."),
+        ApproveForm,
+        lambda c, u, d: workflow.approve_answer(
+            c,
+            by=u,
+            version=d["version"],
+            answer=d["answer"],
+            issuer=d.get("issuer"),
+            files=d["files"],
+        ),
+        gettext_lazy("The answer was issued. Print it, deliver it, and record the delivery."),
     ),
     "feedback": Step(
         FeedbackForm,
-        lambda c, u, d: workflow.record_feedback(
+        lambda c, u, d: feedback.record_feedback(
             c, by=u, version=d["version"], satisfaction=d["satisfaction"], comment=d["comment"]
         ),
         gettext_lazy("The feedback was recorded."),
@@ -212,18 +200,6 @@ STEPS: dict[str, Step] = {
         CommentForm,
         _with_comment(workflow.close_case),
         gettext_lazy("The case was closed."),
-    ),
-    "review": Step(
-        ReviewRequestForm,
-        _with_comment(workflow.request_review),
-        gettext_lazy("The review was opened."),
-        "outline-primary",
-    ),
-    "second_review": Step(
-        ReviewRequestForm,
-        _with_comment(workflow.request_second_review),
-        gettext_lazy("The second review was opened."),
-        "outline-primary",
     ),
     "extension": Step(
         ExtensionForm,
@@ -255,6 +231,7 @@ STEPS: dict[str, Step] = {
         lambda c, u, d: workflow.add_supervision(c, by=u, comment=d["comment"]),
         gettext_lazy("The instruction was recorded and sent to the unit."),
     ),
+    **LETTER_STEPS,
 }
 
 
@@ -277,8 +254,6 @@ def _documents(case: Case) -> list[tuple[str, str]]:
         docs.append(("acceptance", _("Acceptance notice")))
     if case.state == State.NOT_ACCEPTED:
         docs.append(("refusal", _("Non-acceptance notice")))
-    if case.answered_at and case.answer:
-        docs.append(("answer", _("Answer")))
     return docs
 
 
@@ -309,11 +284,7 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
         "today": today,
         "petitioner": access.petitioner(user, case, unmasked=unmasked),
         "may_reveal": access.may_reveal(user) and not unmasked,
-        "attachments": (
-            list(case.attachments.all()) if access.may_see_attachments(user, case) else None
-        ),
-        "attachment_count": case.attachments.count(),
-        "logs": case.logs.select_related("by"),
+        **case_papers(user, case),
         "forms": forms,
         "alert": alert,
         "repeat_of": visible.filter(pk=case.repeat_of_id).first() if case.repeat_of_id else None,
@@ -336,7 +307,7 @@ def case_act(request, pk: int, action: str):
     step = STEPS.get(action)
     if step is None:
         raise Http404
-    form = step.form(request.POST, case=case, prefix=action)
+    form = step.form(request.POST, request.FILES, case=case, prefix=action)
     if form.is_valid():
         try:
             step.run(case, request.user, form.cleaned_data)
@@ -366,8 +337,8 @@ def case_reveal(request, pk: int):
 
 def attachment_download(request, pk: int, attachment_pk: int):
     case = _visible_case(request, pk)
-    _require(access.may_see_attachments(request.user, case))
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
+    _require(access.may_see_attachment(request.user, case, attachment))
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -382,7 +353,6 @@ DOCUMENTS = {
     "receipt": "petitions/print_receipt.html",
     "acceptance": "petitions/print_acceptance.html",
     "refusal": "petitions/print_refusal.html",
-    "answer": "petitions/print_answer.html",
 }
 
 

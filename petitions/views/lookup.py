@@ -2,7 +2,9 @@
 
 What the petitioner sees is deliberately narrow (``access.public_status``: the state in plain
 words, the dates that matter, the answer once it is sent) and a rating of the answer, given once
-(``workflow.rate_answer``). No names, no notes, no handling unit.
+(``feedback.rate_answer``), with what a petitioner who is not satisfied may do next: the
+review, until when (counted from delivery) and how to ask. No names, no notes, no handling
+unit.
 
 Guessing is made useless three ways: an unknown number and a wrong code get the same page
 (and take the same work, ``access.find_case``); codes are compared in constant time; and each
@@ -14,6 +16,7 @@ visitor.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from petitions import access, ratelimit, workflow
+from petitions import access, feedback, ratelimit
 from petitions.forms.lookup import LookupForm, RatingForm
 from petitions.models import Case, Satisfaction
 
@@ -91,6 +94,8 @@ def case_status(request: HttpRequest) -> HttpResponse:
         **access.public_status(case),
         "rating_form": RatingForm() if access.may_rate(case) else None,
         "rating": Satisfaction(case.satisfaction).label if case.satisfaction else "",
+        "not_satisfied": case.satisfaction == Satisfaction.NOT_SATISFIED,
+        "review_request_days": settings.REVIEW_REQUEST_DAYS,
     }
     return render(request, "petitions/lookup_case.html", context)
 
@@ -108,7 +113,11 @@ def rate(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose one of the three answers."))
         return redirect("lookup:case")
     try:
-        workflow.rate_answer(case, satisfaction=form.cleaned_data["satisfaction"])
+        feedback.rate_answer(
+            case,
+            satisfaction=form.cleaned_data["satisfaction"],
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as refusal:
         messages.error(request, refusal.messages[0])
         return redirect("lookup:case")

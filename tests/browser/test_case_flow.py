@@ -1,6 +1,7 @@
 """A case from the desk to closing, in Chromium: a clerk registers it on a reception day, it
-links to the leader on duty, is assigned, answered, approved, gets feedback and closes; the
-leader sees it; the unit saw only what it may."""
+links to the leader on duty, is assigned, answered, approved, delivered, gets feedback and
+closes; the leader sees it; the unit saw only what it may. And the desk form's pre-selection:
+涉诉 and 越级 pick their referral reason, a district its branch."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from petitions.models import Case, State
+from petitions.models import Case, ReferralReason, State
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_duty, make_leader, make_unit, make_user
 
@@ -25,7 +26,7 @@ def people(transactional_db, django_user_model, settings):
     make_user(django_user_model, "clerk", Role.PETITION_OFFICE, first_name="贤熙")
     handler = make_user(django_user_model, "handler", Role.HANDLING_UNIT, first_name="海宁")
     leader_user = make_user(django_user_model, "leader", Role.LEADER)
-    unit = make_unit("双塔分局", handler, email="shuangta@example.org")
+    unit = make_unit("双塔分局", handler, email="shuangta@example.org", district="shuangta")
     leader = make_leader("厚春华", "局长", user=leader_user)
     make_duty(leader)
     return {"unit": unit, "leader": leader, "handler": handler}
@@ -55,6 +56,7 @@ TAB_ORDER = [
     "referral_reason",
     "referral_note",
     "accept_now",
+    "assign_to",
 ]
 
 
@@ -156,10 +158,16 @@ def the_unit_answers(handler, screenshot, case: Case) -> None:
 
 
 def the_office_approves_and_closes(clerk, screenshot, case: Case) -> None:
-    """Approved, the feedback recorded, closed; then the receipt and the answer print."""
+    """Approved, delivered, the feedback recorded, closed; then the receipt, the answer and
+    its delivery receipt print."""
     clerk.reload()
     step(clerk, "approve").locator("button[type=submit]").click()
+    expect(clerk.locator("#case-state")).to_have_attribute("data-state", "approved")
+    deliver = step(clerk, "deliver")
+    deliver.locator("input[value=in_person]").check()
+    deliver.locator("button[type=submit]").click()
     expect(clerk.locator("#case-state")).to_have_attribute("data-state", "answered")
+    expect(clerk.locator("#case-review-window")).to_be_visible()
     feedback = step(clerk, "feedback")
     feedback.locator("input[value=satisfied]").check()
     feedback.locator("button[type=submit]").click()
@@ -171,8 +179,13 @@ def the_office_approves_and_closes(clerk, screenshot, case: Case) -> None:
     clerk.goto(f"/cases/{case.pk}/print/receipt/")
     expect(clerk.locator("#receipt-number")).to_have_text(case.number)
     screenshot(clerk, "case-receipt")
-    clerk.goto(f"/cases/{case.pk}/print/answer/")
+    letter = case.letters.get()
+    clerk.goto(f"/cases/{case.pk}/letters/{letter.pk}/")
+    expect(clerk.locator("#answer-text")).to_contain_text("经现场核查")
     screenshot(clerk, "case-answer")
+    clerk.goto(f"/cases/{case.pk}/letters/{letter.pk}/delivery/")
+    expect(clerk.locator("#delivery-receipt")).to_be_visible()
+    screenshot(clerk, "case-delivery-receipt")
 
 
 def the_leader_sees_it(leader, screenshot, case: Case) -> None:
@@ -184,3 +197,25 @@ def the_leader_sees_it(leader, screenshot, case: Case) -> None:
     leader.get_by_role("link", name=case.number).click()
     expect(leader.locator("#petitioner-name")).to_have_text("张建国")
     expect(leader.locator("#petitioner-phone")).to_have_text("138****8000")
+
+
+def test_the_desk_form_preselects_the_reason_and_the_branch(new_page, people):
+    branch = people["unit"]
+    ReferralReason.objects.create(  # a flushed database has lost the migration's reasons
+        title="越级：请先向下级机关反映",
+        destination=ReferralReason.Destination.LOWER_LEVEL,
+        notice_text="请先向所在县区生态环境分局反映。",
+    )
+    clerk = new_page()
+    sign_in(clerk, "clerk", PASSWORD)
+    clerk.goto("/cases/new/")
+    reason = clerk.locator("#id_referral_reason")
+    clerk.locator("#id_skipped_level").check()
+    lower = reason.get_attribute("data-for-skipped-level")
+    assert lower and reason.input_value() == lower
+    clerk.locator("#id_skipped_level").uncheck()
+    assert reason.input_value() == ""  # the automatic choice follows the box
+    clerk.select_option("#id_district", "shuangta")
+    assert clerk.locator("#id_assign_to").input_value() == ""  # only when accepting now
+    clerk.locator("#id_accept_now").check()
+    assert clerk.locator("#id_assign_to").input_value() == str(branch.pk)

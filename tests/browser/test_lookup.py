@@ -66,3 +66,27 @@ def test_a_petitioner_looks_up_and_rates_the_answer_on_a_phone(new_page, screens
     expect(page.get_by_label("Basically satisfied")).to_have_count(0)  # rated: form gone
     case.refresh_from_db()
     assert case.satisfaction == Satisfaction.BASICALLY
+
+
+def test_choosing_not_satisfied_shows_the_right_to_a_review_and_a_reason_box(
+    new_page, screenshot, case
+):
+    Case.objects.filter(pk=case.pk).update(
+        review_request_due=timezone.localdate() + datetime.timedelta(days=29)
+    )
+    page = new_page(locale="en", **PHONE)
+    page.goto("/lookup/")
+    page.get_by_label("Case number").fill("朝环信〔2025〕0007")
+    page.get_by_label("Query code").fill(DEFAULT_QUERY_CODE)
+    page.get_by_label("Query code").press("Enter")
+    help_box = page.locator("#not-satisfied-help")
+    expect(help_box).to_be_hidden()  # no lecture for a satisfied petitioner
+    page.get_by_text("Not satisfied", exact=True).click()
+    expect(help_box).to_be_visible()
+    expect(help_box).to_contain_text("right to ask for a review")
+    expect(help_box).not_to_contain_text("receiving it on .")
+    page.get_by_label("Why? (optional)").fill("夜间仍有施工噪声")
+    screenshot(page, "lookup-not-satisfied")
+    page.get_by_role("button", name="Send my rating").click()
+    expect(page.locator("#review-rights")).to_be_visible()
+    assert "夜间仍有施工噪声" in case.logs.get().comment

@@ -307,18 +307,35 @@ def test_there_is_no_non_acceptance_notice_for_an_accepted_case(client_of, clerk
     assert client_of(clerk).get(print_url(case, "refusal")).status_code == 404
 
 
+def letter_url(case: Case, kind: str = "answer") -> str:
+    letter = case.letters.get(kind=kind)
+    return reverse("petitions:letter", args=[case.pk, letter.pk])
+
+
 def test_the_answer_print_carries_the_answer_and_the_review_window(
     client_of, clerk, unit_handler, unit, case
 ):
     answered = walk(case, State.ANSWERED, office=clerk, unit_user=unit_handler, unit=unit)
     client = client_of(clerk)
-    response = client.get(print_url(answered, "answer"), headers={"accept-language": "en"})
+    response = client.get(letter_url(answered), headers={"accept-language": "en"})
     page = response.content.decode()
     assert answered.answer in page
-    assert "ask for a review within 30 days" in page
+    assert "for a review within 30 days of receiving it" in page
 
 
-def test_no_answer_print_before_the_answer(client_of, clerk, case):
+@pytest.mark.parametrize("person", ["unit_handler", "leader_user"])
+def test_only_the_office_prints_a_letter(
+    request, client_of, clerk, unit_handler, unit, case, person
+):
+    answered = walk(case, State.ANSWERED, office=clerk, unit_user=unit_handler, unit=unit)
+    response = client_of(request.getfixturevalue(person)).get(letter_url(answered))
+    assert response.status_code == 403
+
+
+def test_no_answer_letter_before_the_answer(client_of, clerk, case):
+    page = client_of(clerk).get(detail(case)).content.decode()
+    assert not case.letters.exists()
+    assert 'id="letters"' not in page
     assert client_of(clerk).get(print_url(case, "answer")).status_code == 404
 
 

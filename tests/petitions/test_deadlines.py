@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from petitions import notifications, workflow
-from petitions.models import Case, Classification, ExtensionState, State
+from petitions import delivery, notifications, reviews, workflow
+from petitions.models import Case, Classification, DeliveryMethod, ExtensionState, State
 from tests.factories import at, code_of, make_unit, register, walk
 
 # --- Time limits -------------------------------------------------------------------------------
@@ -94,40 +95,49 @@ def test_a_review_may_be_requested_on_the_30th_day(clerk, walker, reception_case
     case = _answered_on(at(2025, 4, 1), clerk, walker, reception_case)
     assert case.review_request_due == datetime.date(2025, 5, 1)
     with time_machine.travel(at(2025, 5, 1), tick=False):
-        case = workflow.request_review(case, by=clerk, comment="对答复不满意")
+        case = reviews.request_review(case, by=clerk, comment="对答复不满意")
     assert case.state == State.REVIEW
 
 
 def test_a_review_is_refused_after_30_days(clerk, walker, reception_case):
     case = _answered_on(at(2025, 4, 1), clerk, walker, reception_case)
     with time_machine.travel(at(2025, 5, 2), tick=False), pytest.raises(ValidationError) as late:
-        workflow.request_review(case, by=clerk, comment="对答复不满意")
+        reviews.request_review(case, by=clerk, comment="对答复不满意")
     assert code_of(late.value) == "condition"
 
 
 def test_the_review_is_due_30_days_after_the_request(clerk, walker, reception_case):
     case = _answered_on(at(2025, 4, 1), clerk, walker, reception_case)
     with time_machine.travel(at(2025, 4, 10), tick=False):
-        case = workflow.request_review(case, by=clerk, comment="对答复不满意")
+        case = reviews.request_review(case, by=clerk, comment="对答复不满意")
     assert case.due_date == datetime.date(2025, 5, 10)
     assert case.review_level == 1
 
 
 def test_a_closed_case_may_still_be_reviewed_in_the_window(clerk, walker, reception_case):
     case = walker(reception_case, State.CLOSED)
-    case = workflow.request_review(case, by=clerk, comment="对答复不满意")
+    case = reviews.request_review(case, by=clerk, comment="对答复不满意")
     assert case.state == State.REVIEW
     assert case.closed_at is None
 
 
 def _reviewed_twice(clerk, unit_handler, walker, case) -> Case:
+    """The branch's answer reviewed by the bureau, the bureau's opinion by the higher body."""
     case = walker(case, State.ANSWERED)
-    case = workflow.request_review(case, by=clerk, comment="不满意")
+    case = reviews.request_review(case, by=clerk, comment="不满意")
     case = workflow.draft_answer(case, by=unit_handler, answer="复查意见")
     case = workflow.approve_answer(case, by=clerk)
-    case = workflow.request_second_review(case, by=clerk, comment="仍不满意")
-    case = workflow.draft_answer(case, by=unit_handler, answer="复核意见")
-    return workflow.approve_answer(case, by=clerk)
+    case = delivery.deliver_answer(
+        case, by=clerk, delivered_on=timezone.localdate(), method=DeliveryMethod.POST
+    )
+    case = reviews.request_second_review(case, by=clerk, comment="仍不满意")
+    today = timezone.localdate()
+    case = reviews.forward_review(
+        case, by=clerk, higher_body="辽宁省生态环境厅", forwarded_on=today
+    )
+    return reviews.record_review_decision(
+        case, by=clerk, decided_on=today, outcome="upheld", decision="维持复查意见"
+    )
 
 
 def test_a_second_review_follows_a_review(clerk, unit_handler, walker, reception_case):
@@ -139,14 +149,14 @@ def test_a_second_review_follows_a_review(clerk, unit_handler, walker, reception
 def test_a_second_review_needs_a_review_first(clerk, walker, reception_case):
     case = walker(reception_case, State.ANSWERED)
     with pytest.raises(ValidationError) as refused:
-        workflow.request_second_review(case, by=clerk, comment="不满意")
+        reviews.request_second_review(case, by=clerk, comment="不满意")
     assert code_of(refused.value) == "condition"
 
 
 def test_there_is_no_review_after_the_second_review(clerk, unit_handler, walker, reception_case):
     case = _reviewed_twice(clerk, unit_handler, walker, reception_case)
     assert case.review_request_due is None
-    for request in (workflow.request_review, workflow.request_second_review):
+    for request in (reviews.request_review, reviews.request_second_review):
         with pytest.raises(ValidationError) as refused:
             request(case, by=clerk, comment="第三次")
         assert code_of(refused.value) == "condition"
@@ -154,7 +164,7 @@ def test_there_is_no_review_after_the_second_review(clerk, unit_handler, walker,
 
 def test_a_review_round_cannot_be_extended(clerk, unit_handler, walker, reception_case):
     case = walker(reception_case, State.ANSWERED)
-    case = workflow.request_review(case, by=clerk, comment="不满意")
+    case = reviews.request_review(case, by=clerk, comment="不满意")
     assert "extension" not in workflow.allowed_actions(unit_handler, case)
 
 

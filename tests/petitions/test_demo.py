@@ -14,8 +14,18 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from petitions import demo as case_demo
+from petitions import people
 from petitions.identity import validate_id_number
-from petitions.models import Case, CaseLog, Classification, ExtensionState, Satisfaction, State
+from petitions.models import (
+    Case,
+    CaseLog,
+    Classification,
+    ExtensionState,
+    Letter,
+    Review,
+    Satisfaction,
+    State,
+)
 from schedules.models import Duty, Leader
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -118,8 +128,11 @@ def test_loaddemo_creates_the_demo_cases(demo):
         State.ASSIGNED,
         State.IN_PROGRESS,
         State.ANSWER_DRAFTED,
+        State.APPROVED,
         State.ANSWERED,
         State.CLOSED,
+        State.REVIEW,
+        State.TRANSFERRED,
     ],
 )
 def test_demo_cases_cover_every_state(demo, state):
@@ -243,3 +256,33 @@ def test_cases_need_debug_even_when_loaded_directly(db, today):
     case_demo.load(accounts=True)
 
     assert not Case.objects.exists()
+
+
+def test_the_answered_cases_were_delivered_and_the_approved_one_waits_for_delivery(demo):
+    for answered in Case.objects.filter(state__in=[State.ANSWERED, State.CLOSED]):
+        assert answered.letters.get(kind=Letter.Kind.ANSWER).delivered_on == TODAY
+        assert answered.review_request_due == TODAY + datetime.timedelta(days=30)
+    waiting = Case.objects.get(state=State.APPROVED)
+    assert waiting.letters.get().delivered_on is None
+
+
+def test_the_review_of_the_bureaus_own_answer_was_forwarded_to_the_higher_body(demo):
+    under_review = Case.objects.get(state=State.REVIEW)
+    review = under_review.reviews.get()
+    assert review.body == Review.Body.HIGHER and review.higher_body == "朝阳市人民政府"
+    assert under_review.due_date == TODAY + datetime.timedelta(days=30)
+
+
+def test_the_transferred_case_names_the_authority(demo):
+    transferred = Case.objects.get(state=State.TRANSFERRED)
+    assert transferred.letters.get().addressee == "朝阳市城市管理综合行政执法局"
+
+
+def test_the_skipped_level_case_is_assigned_to_its_branch_and_still_counted(demo):
+    skipped = Case.objects.get(skipped_level=True)
+    assert skipped.state == State.ASSIGNED and skipped.unit.name == "龙城分局"
+
+
+def test_the_demo_logs_name_people_not_user_names(demo):
+    names = {people.full_name(entry.by) for entry in CaseLog.objects.exclude(by=None)}
+    assert names <= {"王贤熙", "李建军", "张敏", "厚春华"}

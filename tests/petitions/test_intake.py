@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import intake, workflow
+from petitions import feedback, intake, workflow
 from petitions.crypto import lookup_hash
 from petitions.identity import id_check_character
 from petitions.models import Attachment, Case, Category, ReferralReason, Satisfaction, State
@@ -284,9 +284,25 @@ def test_a_matter_in_litigation_is_recorded_as_not_accepted(desk):
     assert case.referral_reason == reason
 
 
-def test_a_skipped_level_needs_a_referral_reason(desk):
-    response = desk.post(NEW, form_data(skipped_level="on"))
-    assert "referral_reason" in errors_of(response)
+def test_a_skipped_level_with_the_lower_level_reason_is_referred_there(desk):
+    reason = referral_reason("lower_level")
+    desk.post(NEW, form_data(skipped_level="on", referral_reason=str(reason.pk)))
+    case = Case.objects.get()
+    assert (case.state, case.referral_reason, case.skipped_level) == (
+        State.NOT_ACCEPTED,
+        reason,
+        True,
+    )
+
+
+def test_a_skipped_level_without_a_reason_is_taken_up_and_still_counts_as_skipped(desk):
+    desk.post(NEW, form_data(skipped_level="on"))
+    case = Case.objects.get()
+    assert (case.state, case.referral_reason, case.skipped_level) == (
+        State.REGISTERED,
+        None,
+        True,
+    )
 
 
 def test_accept_on_the_spot_starts_the_handling_clock(desk):
@@ -417,7 +433,7 @@ def test_a_resolved_earlier_case_is_listed_but_not_repeated(desk, clerk, unit_ha
 def test_an_earlier_case_closed_unsatisfied_is_repeated(desk, clerk, unit_handler, earlier):
     unit = make_unit("龙城分局", unit_handler)
     closed = walk(earlier, State.ANSWERED, office=clerk, unit_user=unit_handler, unit=unit)
-    closed = workflow.record_feedback(closed, by=clerk, satisfaction=Satisfaction.NOT_SATISFIED)
+    closed = feedback.record_feedback(closed, by=clerk, satisfaction=Satisfaction.NOT_SATISFIED)
     workflow.close_case(closed, by=clerk)
     desk.post(NEW, form_data())
     assert Case.objects.exclude(pk=earlier.pk).get().repeat_of == earlier

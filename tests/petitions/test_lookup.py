@@ -192,7 +192,7 @@ def test_the_rating_is_written_to_the_case_history(client):
     look_up(client, case.number)
     client.post(RATE, {"satisfaction": Satisfaction.SATISFIED})
     log = CaseLog.objects.get(case=case)
-    assert log.action == CaseLog.Action.FEEDBACK and log.by is None
+    assert log.action == CaseLog.Action.RATING and log.by is None
 
 
 @pytest.mark.django_db
@@ -216,12 +216,13 @@ def test_a_case_is_not_rated_before_the_answer_is_sent(client):
 
 
 @pytest.mark.django_db
-def test_feedback_the_office_recorded_is_not_overwritten(client):
+def test_feedback_the_office_recorded_does_not_block_the_petitioners_own_rating(client):
     case = answered(satisfaction=Satisfaction.NOT_SATISFIED)
     look_up(client, case.number)
     client.post(RATE, {"satisfaction": Satisfaction.SATISFIED})
     case.refresh_from_db()
-    assert case.satisfaction == Satisfaction.NOT_SATISFIED
+    assert case.satisfaction == Satisfaction.SATISFIED
+    assert case.logs.get().action == CaseLog.Action.RATING
 
 
 @pytest.mark.django_db

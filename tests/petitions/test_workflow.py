@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from petitions import intake, workflow
-from petitions.models import Case, CaseCounter, CaseLog, State
+from petitions import delivery, feedback, handoffs, intake, reviews, workflow
+from petitions.models import Case, CaseCounter, CaseLog, DeliveryMethod, State
 from tests.factories import at, code_of, make_unit, referral_reason, register
 
 # --- Who may take which step: both sides, every role ----------------------------------------
@@ -26,6 +27,10 @@ ALLOWED = {
     "draft": {"unit_handler"},
     "return": {"clerk", "administrator"},
     "approve": {"clerk", "administrator"},
+    "deliver": {"clerk", "administrator"},
+    "transfer": {"clerk", "administrator"},
+    "forward_review": {"clerk", "administrator"},
+    "review_decision": {"clerk", "administrator"},
     "feedback": {"clerk", "administrator"},
     "close": {"clerk", "administrator"},
     "review": {"clerk", "administrator"},
@@ -40,7 +45,7 @@ ALLOWED = {
 
 def _prepare(action: str, case: Case, walker, clerk, unit_handler) -> Case:
     """Bring the case to a state from which ``action`` is possible."""
-    if action in ("accept", "refuse"):
+    if action in ("accept", "refuse", "transfer"):
         return case
     if action == "assign":
         return walker(case, State.ACCEPTED)
@@ -53,14 +58,31 @@ def _prepare(action: str, case: Case, walker, clerk, unit_handler) -> Case:
         return workflow.request_extension(case, by=unit_handler, days=20, reason="需要监测数据")
     if action in ("return", "approve"):
         return walker(case, State.ANSWER_DRAFTED)
+    if action == "deliver":
+        return walker(case, State.APPROVED)
     if action in ("feedback", "close", "review"):
         return walker(case, State.ANSWERED)
     if action == "second_review":
         case = walker(case, State.ANSWERED)
-        case = workflow.request_review(case, by=clerk, comment="对答复不满意")
+        case = reviews.request_review(case, by=clerk, comment="对答复不满意")
         case = workflow.draft_answer(case, by=unit_handler, answer="复查意见：维持原答复。")
-        return workflow.approve_answer(case, by=clerk)
+        return deliver(workflow.approve_answer(case, by=clerk), clerk)
+    if action in ("forward_review", "review_decision"):
+        case = walker(case, State.ANSWER_DRAFTED)
+        case = deliver(workflow.approve_answer(case, by=clerk, issuer=None), clerk)
+        case = reviews.request_review(case, by=clerk, comment="对答复不满意")
+        if action == "review_decision":
+            case = reviews.forward_review(
+                case, by=clerk, higher_body="朝阳市人民政府", forwarded_on=timezone.localdate()
+            )
+        return case
     raise AssertionError(action)
+
+
+def deliver(case: Case, by) -> Case:
+    return delivery.deliver_answer(
+        case, by=by, delivered_on=timezone.localdate(), method=DeliveryMethod.IN_PERSON
+    )
 
 
 def _take(action: str, case: Case, user, unit) -> object:
@@ -73,10 +95,18 @@ def _take(action: str, case: Case, user, unit) -> object:
         "draft": lambda: workflow.draft_answer(case, by=user, answer="答复"),
         "return": lambda: workflow.return_answer(case, by=user, comment="请补充监测数据"),
         "approve": lambda: workflow.approve_answer(case, by=user),
-        "feedback": lambda: workflow.record_feedback(case, by=user, satisfaction="basically"),
+        "deliver": lambda: deliver(case, user),
+        "transfer": lambda: handoffs.transfer_case(case, by=user, authority="朝阳市城市管理局"),
+        "forward_review": lambda: reviews.forward_review(
+            case, by=user, higher_body="朝阳市人民政府", forwarded_on=timezone.localdate()
+        ),
+        "review_decision": lambda: reviews.record_review_decision(
+            case, by=user, decided_on=timezone.localdate(), outcome="upheld", decision="维持"
+        ),
+        "feedback": lambda: feedback.record_feedback(case, by=user, satisfaction="basically"),
         "close": lambda: workflow.close_case(case, by=user, comment="信访人未接电话"),
-        "review": lambda: workflow.request_review(case, by=user, comment="不满意"),
-        "second_review": lambda: workflow.request_second_review(case, by=user, comment="仍不满意"),
+        "review": lambda: reviews.request_review(case, by=user, comment="不满意"),
+        "second_review": lambda: reviews.request_second_review(case, by=user, comment="仍不满意"),
         "extension": lambda: workflow.request_extension(case, by=user, days=10, reason="复杂"),
         "approve_extension": lambda: workflow.approve_extension(case, by=user),
         "refuse_extension": lambda: workflow.refuse_extension(case, by=user, comment="理由不足"),
@@ -211,16 +241,16 @@ def test_each_change_raises_the_version(clerk, reception_case):
 
 def test_the_petitioners_rating_is_a_workflow_step_logged_by_nobody(walker, reception_case):
     case = walker(reception_case, State.ANSWERED)
-    rated = workflow.rate_answer(case, satisfaction="basically")
+    rated = feedback.rate_answer(case, satisfaction="basically")
     assert rated.satisfaction == "basically" and rated.version == case.version + 1
     entry = CaseLog.objects.filter(case=case).last()
-    assert entry.action == CaseLog.Action.FEEDBACK and entry.by is None
+    assert entry.action == CaseLog.Action.RATING and entry.by is None
 
 
 def test_a_second_rating_is_refused_by_the_workflow(walker, reception_case):
-    case = workflow.rate_answer(walker(reception_case, State.ANSWERED), satisfaction="satisfied")
+    case = feedback.rate_answer(walker(reception_case, State.ANSWERED), satisfaction="satisfied")
     with pytest.raises(ValidationError):
-        workflow.rate_answer(case, satisfaction="not_satisfied")
+        feedback.rate_answer(case, satisfaction="not_satisfied")
     assert Case.objects.get(pk=case.pk).satisfaction == "satisfied"
 
 
