@@ -77,3 +77,15 @@ class Industry(_Named):
 
     def __str__(self) -> str:
         return f"{self.code} {super().__str__()}"
+
+
+def classify_case(case, *, types, subtypes, industry, by=None) -> None:
+    """Set what the matter is about (at intake or later by the office), in one transaction."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        case.pollution_types.set(types)
+        case.pollution_subtypes.set(subtypes)
+        if case.industry_id != getattr(industry, "pk", None):
+            case.industry = industry
+            case.save(update_fields=["industry", "updated_at"])

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petitions.forms.matters import MatterFields
 from petitions.identity import normalize_phone, validate_id_number
 from petitions.intake import CASE_FIELDS
 from petitions.models import (
@@ -130,7 +131,7 @@ class DutyChoiceField(forms.ModelChoiceField):
         return f"{obj.date:%Y-%m-%d} {obj.get_kind_display()} · {obj.leader}"
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(MatterFields, forms.ModelForm):
     """The desk form: everything a clerk types while the petitioner is there."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
@@ -229,6 +230,9 @@ class CaseForm(forms.ModelForm):
             "attachments",
             "category",
             "classification",
+            "pollution_types",
+            "pollution_subtypes",
+            "industry",
             "skipped_level",
             "in_litigation",
             "referral_reason",

@@ -41,6 +41,7 @@ from petitions.forms.cases import (
     ReviewRequestForm,
     SupervisionForm,
 )
+from petitions.matters import classify_case
 from petitions.models import CLOSED_STATES, Case, CaseLog, State
 
 
@@ -98,6 +99,7 @@ def case_new(request):
             else:
                 case = result.case
                 if result.created:
+                    classify_case(case, **form.matters(), by=request.user)
                     messages.success(
                         request,
                         _("Case %(number)s was registered. Print the receipt for the petitioner.")

@@ -186,3 +186,26 @@ def test_page_workbook_document_and_command_agree(client_of, clerk):
     command = dict(run("--from", "2025-01-01", "--to", "2025-01-31")[1:])
     assert page["total"] == sheet_values[1] == int(doc_values[0]) == int(command["total"]) == 2
     assert page["group_petitions"] == sheet_values[3] == int(doc_values[2]) == 1
+
+
+def test_intake_records_the_pollution_types_of_the_chosen_sub_types(client_of, clerk):
+    import uuid
+
+    from petitions.matters import PollutionSubtype
+    from petitions.models import Case
+    from tests.factories import INTAKE_DEFAULTS
+
+    odour = PollutionSubtype.objects.get(name="恶臭/异味")
+    form = {
+        **{k: v for k, v in INTAKE_DEFAULTS.items() if v not in (None, False)},
+        "received_at_0": "2025-01-03",
+        "received_at_1": "09:30",
+        "submission_token": str(uuid.uuid4()),
+        "pollution_subtypes": [odour.pk],
+        "industry": Industry.objects.get(code="C").pk,
+    }
+    response = client_of(clerk).post("/cases/new/", form)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert [t.code for t in case.pollution_types.all()] == ["air"]
+    assert case.industry.code == "C"
