@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -112,7 +113,8 @@ def test_cases_without_a_pollution_type_show_as_not_classified(db):
     noise = PollutionType.objects.get(code="noise")
     make_case(received_at=at(2025, 1, 3)).pollution_types.add(air, noise)
     make_case(received_at=at(2025, 1, 3))
-    rows = {r.label: r for r in build_report(JANUARY, TODAY).breakdowns["pollution"]}
+    with translation.override("zh-hans"):
+        rows = {r.label: r for r in build_report(JANUARY, TODAY).breakdowns["pollution"]}
     assert rows["大气"].cases == 1 and rows["噪声"].share == 50.0
     assert rows["未分类"].cases == 1
 
@@ -127,7 +129,8 @@ def test_the_command_prints_the_figures_and_a_breakdown(db):
     make_case(received_at=at(2025, 1, 3), industry=Industry.objects.get(code="E"))
     rows = run("--from", "2025-01-01", "--to", "2025-01-31")
     assert rows[0] == ["name", "value"] and ["total", "1"] in rows
-    by = run("--from", "2025-01-01", "--to", "2025-01-31", "--by", "industry")
+    with translation.override("zh-hans"):
+        by = run("--from", "2025-01-01", "--to", "2025-01-31", "--by", "industry")
     assert by == [["group", "cases", "people"], ["E 建筑业", "1", "1"]]
 
 
