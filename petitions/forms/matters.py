@@ -16,7 +16,7 @@ class MatterFields(forms.Form):
         label=_("Pollution type"),
         queryset=PollutionType.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.SelectMultiple(attrs={"size": 7}),
     )
     pollution_subtypes = forms.ModelMultipleChoiceField(
         label=_("Pollution sub-type"),
