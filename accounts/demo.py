@@ -47,5 +47,3 @@ def is_demo_account(user) -> bool:
     return user.username in DEMO_USERNAMES and (user.email or "").lower().endswith(
         "@" + DEMO_EMAIL_DOMAIN
     )
-
-

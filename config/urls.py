@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("petitions.urls")),
     path("lookup/", include("petitions.lookup_urls")),
+    path("stats/", include("petitions.stats_urls")),
     path("", include("schedules.urls")),
 ]

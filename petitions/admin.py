@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from petitions.identity import mask_id_number, mask_phone, mask_text
+from petitions.matters import Industry, PollutionSubtype, PollutionType
 from petitions.models import AccessLog, Attachment, Case, CaseLog, Letter, ReferralReason, Review
 
 
@@ -172,3 +173,35 @@ class AccessLogAdmin(ReadOnlyAdmin):
     search_fields = ["case__number", "user__username", "detail"]
     list_select_related = ["case", "user"]
     date_hierarchy = "at"
+
+
+# --- The lists the reports count by (petitions/matters.py) ------------------------------------
+
+
+class PollutionSubtypeInline(admin.TabularInline):
+    model = PollutionSubtype
+    fields = ["name", "name_en", "order", "active"]
+    extra = 1
+
+
+class _ListAdmin(admin.ModelAdmin):
+    """A list entry used by cases stays (PROTECT); retire it with "active" instead."""
+
+    list_filter = ["active"]
+    search_fields = ["name", "name_en"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PollutionType)
+class PollutionTypeAdmin(_ListAdmin):
+    list_display = ["name", "name_en", "code", "order", "active"]
+    fields = ["name", "name_en", "code", "order", "active"]
+    inlines = [PollutionSubtypeInline]
+
+
+@admin.register(Industry)
+class IndustryAdmin(_ListAdmin):
+    list_display = ["code", "name", "name_en", "order", "active"]
+    fields = ["code", "name", "name_en", "order", "active"]

@@ -26,6 +26,7 @@ from accounts.history import tracked
 from accounts.roles import Role, has_role
 from petitions.crypto import EncryptedTextField
 from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprints: a model)
+from petitions.matters import Industry, PollutionSubtype, PollutionType  # noqa: F401
 from petitions.models_attachments import Attachment  # noqa: F401 (the app's models)
 from petitions.models_letters import DeliveryMethod, Letter, Review  # noqa: F401
 from petitions.numbers import parse_number
@@ -278,6 +279,10 @@ class Case(models.Model):
         verbose_name=_("repeats case"),
     )
     is_repeat = models.BooleanField(_("repeat petition"), default=False)
+    # Pollution types and sub-types: petitions/matters.py (several per case, for the reports).
+    industry = models.ForeignKey(
+        Industry, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("industry")
+    )
 
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.REGISTERED

@@ -26,6 +26,7 @@ from django.utils import timezone
 from petitions.models import Case
 from petitions.paging import SORTS, Page, fetch_page
 from petitions.search import search
+from petitions.stats_queries import statistics_filters
 
 # An export is a report, not a backup: past this many rows the user narrows the filter.
 EXPORT_LIMIT = 10_000
@@ -101,7 +102,7 @@ def filtered_cases(user, data: dict[str, Any]) -> QuerySet:
         cases = cases.filter(is_group=True)
     if data.get("q"):
         cases = search(cases, data["q"])
-    return cases
+    return statistics_filters(cases, data)  # the statistics page's links
 
 
 def register_page(user, data: dict[str, Any], after: str = "", before: str = "") -> Page:

@@ -261,6 +261,7 @@ def record_refusal(case: Case, by, reason: ReferralReason, note: str) -> None:
     case.referral_reason = reason
     case.referral_note = note
     case.due_date = None
+    case.closed_at = timezone.now()  # the decision's time: the acceptance rate reads it
     save_change(case, by, to_state=State.NOT_ACCEPTED, comment=f"{reason.title}\n{note}".strip())
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions import handoffs
+from petitions.forms.matters import MatterFields
 from petitions.identity import normalize_phone, validate_id_number
 from petitions.intake import ASSIGN_NEEDS_ACCEPTANCE, CASE_FIELDS
 from petitions.models import (
@@ -132,7 +133,7 @@ class DutyChoiceField(forms.ModelChoiceField):
         return f"{obj.date:%Y-%m-%d} {obj.get_kind_display()} · {obj.leader}"
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(MatterFields, forms.ModelForm):
     """The desk form: everything a clerk types while the petitioner is there."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
@@ -251,6 +252,9 @@ class CaseForm(forms.ModelForm):
             "attachments",
             "category",
             "classification",
+            "pollution_types",
+            "pollution_subtypes",
+            "industry",
             "skipped_level",
             "in_litigation",
             "referral_reason",

@@ -24,9 +24,11 @@ from petitions.caching import cached_form_html, unit_and_leader_choices
 from petitions.models import Category, Channel, Classification, State
 from petitions.paging import SORTS
 from petitions.search import searchable_words
+from petitions.statistics import FIGURES
 from schedules.models import District
 
 PAGE_SIZES = (20, 50, 100)
+FIGURE_CHOICES = [("", ""), *((name, name) for name in FIGURES if name != "total")]
 DEFAULT_SORT = "-received"
 
 
@@ -68,6 +70,11 @@ class RegisterFilterForm(forms.Form):
     repeat = forms.BooleanField(label=gettext_lazy("Repeat petitions only"), required=False)
     group = forms.BooleanField(label=gettext_lazy("Group petitions only"), required=False)
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False)
+    # The statistics page's links (petitions/stats_queries.py: statistics_filters).
+    pollution = forms.RegexField(r"^(none|\d{1,9})$", required=False, widget=forms.HiddenInput)
+    subtype = forms.RegexField(r"^(none|\d{1,9})$", required=False, widget=forms.HiddenInput)
+    industry = forms.RegexField(r"^(none|\d{1,9})$", required=False, widget=forms.HiddenInput)
+    figure = forms.ChoiceField(required=False, choices=FIGURE_CHOICES, widget=forms.HiddenInput)
     per_page = forms.TypedChoiceField(
         label=gettext_lazy("Rows per page"),
         required=False,
@@ -128,7 +135,9 @@ class RegisterFilterForm(forms.Form):
                 Column("received_to", css_class="col-md-2"),
                 Column("repeat", "group", css_class="col-md-2"),
                 Column("sort", css_class="col-md-3"),
-                Column("per_page", css_class="col-md-1"),
+                Column(
+                    "per_page", "pollution", "subtype", "industry", "figure", css_class="col-md-1"
+                ),
                 Column(
                     HTML(
                         format_html(

@@ -34,6 +34,7 @@ from petitions.forms.cases import (
     SupervisionForm,
 )
 from petitions.forms.letters import ApproveForm, DraftForm, EvidenceNoteForm
+from petitions.matters import classify_case
 from petitions.models import CLOSED_STATES, Case, CaseLog, State
 from petitions.views.letters import case_papers
 from petitions.views.steps import LETTER_STEPS, Step
@@ -95,6 +96,7 @@ def case_new(request):
             else:
                 case = result.case
                 if result.created:
+                    classify_case(case, **form.matters(), by=request.user)
                     messages.success(
                         request,
                         _("Case %(number)s was registered. Print the receipt for the petitioner.")

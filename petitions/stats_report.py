@@ -1,0 +1,190 @@
+"""One period's statistics, assembled once for the page, the workbook, the document and the
+command: the figures (``petitions/statistics.py``) over the rows (``petitions/stats_queries.py``).
+
+About fifteen queries whatever the period: one for the period's facts, one per breakdown (the
+period, the one before and the year before at once), one for the monthly marks of two years,
+one for the overdue cases.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from petitions import statistics as st
+from petitions import stats_queries as q
+from petitions.models import Case, Category, Channel, Classification
+from schedules.models import District, Duty
+
+CHOICE_LABELS = {
+    "channel": Channel,
+    "category": Category,
+    "classification": Classification,
+    "district": District,
+}
+OVERDUE_LIST_ROWS = 50
+
+
+@dataclass
+class BreakdownRow:
+    value: Any  # what the register filters by ("none": not classified)
+    label: str
+    cases: int
+    people: int
+    share: float | None
+    previous: int
+    year_earlier: int
+
+    @property
+    def mom(self) -> float | None:
+        return st.change(self.cases, self.previous)
+
+    @property
+    def yoy(self) -> float | None:
+        return st.change(self.cases, self.year_earlier)
+
+
+@dataclass
+class Report:
+    period: st.Period
+    today: datetime.date
+    figures: st.Tally
+    previous: st.Tally
+    year_earlier: st.Tally
+    rates: dict[str, st.Rate]
+    breakdowns: dict[str, list[BreakdownRow]] = field(default_factory=dict)
+    trend: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    leaders: list[tuple[Any, str, st.Tally]] = field(default_factory=list)
+    days: list[tuple[Any, str, st.Tally]] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)
+    overdue: list[Case] = field(default_factory=list)
+
+    def command_figures(self) -> list[tuple[str, int]]:
+        return [(name, self.figures.cases[name]) for name in st.COMMAND_FIGURES]
+
+
+def _label(dimension: str, row: dict) -> str:
+    if row["value"] is None:
+        return _("Not classified")
+    if dimension in CHOICE_LABELS:
+        choices = CHOICE_LABELS[dimension]
+        return str(choices(row["value"]).label) if row["value"] in choices.values else row["value"]
+    if dimension in ("unit", "leader"):
+        return row[f"{dimension}__name"]
+    english = (get_language() or "").startswith("en")
+    prefix = "industry__" if dimension == "industry" else ""
+    name = row[f"{prefix}name_en"] if english and row[f"{prefix}name_en"] else row[f"{prefix}name"]
+    return f"{row['industry__code']} {name}" if dimension == "industry" else name
+
+
+def breakdown(cases, dimension: str, period: st.Period, total: int) -> list[BreakdownRow]:
+    cases = Case.objects.all() if cases is None else cases
+    periods = {"now": period, "prev": period.previous(), "yoy": period.year_earlier()}
+    rows = [
+        BreakdownRow(
+            value="none" if row["value"] is None else row["value"],
+            label=_label(dimension, row),
+            cases=row["now_cases"],
+            people=row["now_people"],
+            share=st.share(row["now_cases"], total),
+            previous=row["prev_cases"],
+            year_earlier=row["yoy_cases"],
+        )
+        for row in q.breakdown_rows(cases, dimension, periods)
+    ]
+    rows = [row for row in rows if row.cases or row.previous or row.year_earlier]
+    return sorted(rows, key=lambda row: (row.value == "none", -row.cases, row.label))
+
+
+def _retally(rows: list[st.Facts], index: int) -> dict:
+    return st.tally_by_key(row._replace(key=row.key[index]) for row in rows)
+
+
+def _day_label(key: tuple) -> str:
+    _unit, _leader, _duty, date, kind = key
+    return f"{date:%Y-%m-%d} {Duty.Kind(kind).label}"
+
+
+def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
+    """Everything the page, the workbook and the document show for ``period``."""
+    cases = Case.objects.all() if cases is None else cases
+    rows = q.period_facts(cases, period, today)
+    figures = st.tally(rows)
+    report = Report(
+        period=period,
+        today=today,
+        figures=figures,
+        previous=st.tally(q.period_facts(cases, period.previous(), today)),
+        year_earlier=st.tally(q.period_facts(cases, period.year_earlier(), today)),
+        rates=st.rates(figures),
+    )
+    total = figures.cases["total"]
+    for dimension in q.DIMENSIONS:
+        report.breakdowns[dimension] = breakdown(cases, dimension, period, total)
+    report.trend = monthly_trend(cases, period.end.year)
+    _people_and_units(report, cases, rows, today)
+    return report
+
+
+def monthly_trend(cases, year: int) -> dict[str, list[tuple[int, int, int]]]:
+    """群体访, 越级访 and 重复访 per month: (month, this year, the year before)."""
+    by_month = st.tally_by_key(q.trend_facts(cases, (year - 1, year)))
+    trend = {}
+    for figure in ("group_petitions", "skip_level", "repeat"):
+        trend[figure] = [
+            (
+                month,
+                by_month.get((year, month), st.Tally()).cases[figure],
+                by_month.get((year - 1, month), st.Tally()).cases[figure],
+            )
+            for month in range(1, 13)
+        ]
+    return trend
+
+
+def _people_and_units(report: Report, cases, rows: list[st.Facts], today) -> None:
+    names = {}
+    for dimension in ("leader", "unit"):
+        names[dimension] = {r.value: r.label for r in report.breakdowns[dimension]}
+    leaders = _retally(rows, 1)
+    report.leaders = [
+        (key, names["leader"].get(key, ""), tally) for key, tally in leaders.items() if key
+    ]
+    days = st.tally_by_key(row._replace(key=row.key) for row in rows if row.key[2])
+    report.days = sorted(
+        ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
+        key=lambda item: item[1],
+    )
+    overdue = q.overdue_by_unit(cases, today)
+    answered = q.answer_days_by_unit(cases, report.period)
+    for key, tally in _retally(rows, 0).items():
+        if key is None:
+            continue
+        days_total, days_count = answered.get(key, (0, 0))
+        report.units.append(
+            {
+                "id": key,
+                "name": names["unit"].get(key, ""),
+                "tally": tally,
+                "overdue": overdue.get(key, 0),
+                "average_days": st.average(days_total, days_count),
+            }
+        )
+    report.units.sort(key=lambda unit: unit["name"])
+    report.overdue = list(q.overdue_cases(cases, today)[:OVERDUE_LIST_ROWS])
+
+
+def _merge_days(days: dict) -> dict:
+    """One tally per duty day (the rows are also split by unit)."""
+    merged: dict = {}
+    for key, tally in days.items():
+        day_key = (None, key[1], key[2], key[3], key[4])
+        target = merged.setdefault(day_key, st.Tally())
+        for name in tally.cases:
+            target.cases[name] += tally.cases[name]
+            target.people[name] += tally.people[name]
+    return merged

@@ -1,0 +1,92 @@
+"""The statistics page (/stats/), its charts and its two files (workbook and document).
+
+For the office, administrators and leaders (the leading group); never for handling units.
+Each view reads the period with ``PeriodForm``, asks ``stats_report.build_report`` and responds.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from accounts.access import require_role
+from accounts.roles import Role
+from petitions import charts, stats_files
+from petitions.forms.stats import PeriodForm
+from petitions.stats_report import Report, build_report
+
+STATS_ROLES = (Role.PETITION_OFFICE, Role.ADMINISTRATOR, Role.LEADER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _report(request: HttpRequest) -> tuple[PeriodForm, Report]:
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, today=today)
+    return form, build_report(form.period(), today)
+
+
+def register_query(report: Report) -> str:
+    """The register's filter for the period: every link adds one more filter to it."""
+    return urlencode(
+        {
+            "received_from": report.period.start.isoformat(),
+            "received_to": report.period.end.isoformat(),
+        }
+    )
+
+
+@never_cache
+@require_role(*STATS_ROLES)
+def stats_page(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    query = request.GET.urlencode()
+    context = {
+        "form": form,
+        "report": report,
+        "headline": stats_files.headline(report),
+        "rate_rows": stats_files.rate_rows(report),
+        "titles": stats_files.dimension_titles(),
+        "register": f"{reverse('petitions:list')}?{register_query(report)}",
+        "query": query,
+        "settings_days": {
+            "acceptance": settings.ACCEPTANCE_DAYS,
+            "handling": settings.HANDLING_DAYS,
+            "group": settings.GROUP_PETITION_SIZE,
+        },
+        "charts": [
+            (name, f"{reverse('stats:chart', args=[name])}?{query}") for name in charts.CHART_NAMES
+        ],
+    }
+    return render(request, "petitions/stats.html", context)
+
+
+@never_cache
+@require_role(*STATS_ROLES)
+def stats_chart(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in charts.CHART_NAMES:
+        raise Http404
+    _form, report = _report(request)
+    return HttpResponse(charts.render_chart(report, name), content_type="image/svg+xml")
+
+
+@never_cache
+@require_role(*STATS_ROLES)
+def stats_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The period's figures as .xlsx (a sheet per breakdown) or .docx (信访情况通报)."""
+    if fmt not in ("xlsx", "docx"):
+        raise Http404
+    _form, report = _report(request)
+    if fmt == "xlsx":
+        response = HttpResponse(stats_files.workbook(report), content_type=XLSX)
+    else:
+        response = HttpResponse(stats_files.document(report), content_type=DOCX)
+    stamp = f"{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}"
+    response["Content-Disposition"] = f'attachment; filename="stats-{stamp}.{fmt}"'
+    return response
