@@ -30,14 +30,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from axes.helpers import get_client_ip_address
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import OFFICE_ROLES, is_office
 from accounts.roles import Role, has_role
 from petitions.crypto import decrypt, encrypt
 from petitions.identity import format_phone, mask_id_number, mask_phone, mask_text
-from petitions.models import AccessLog, Case, Classification, State
+from petitions.models import AccessLog, Case, Classification, State, leader_of
 from petitions.numbers import normalize_code
 from schedules.models import Unit
 
@@ -126,6 +126,18 @@ def sees_identity(user, case: Case) -> bool:
     the model's rule is borrowed unbound, as those rows borrow the time-limit rules.
     """
     return is_office(user) or Case.is_led_by(case, user) or case.identity_released
+
+
+def identity_visible(user) -> Q:
+    """:func:`sees_identity` as a condition on cases: searching by a name, phone or ID number
+    looks only there, or a match would tell who petitioned."""
+    if is_office(user):
+        return Q()
+    allowed = Q(identity_released=True)
+    leader = leader_of(user)
+    if leader is not None:
+        allowed |= Q(leader=leader)
+    return allowed
 
 
 def may_see_attachments(user, case: Case) -> bool:

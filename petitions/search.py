@@ -24,7 +24,7 @@ import unicodedata
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet, TextField, Value
+from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
@@ -34,6 +34,7 @@ __all__ = [
     "bigrams",
     "frequencies_key",
     "index_case",
+    "matching",
     "normalize",
     "search",
     "searchable_words",
@@ -112,25 +113,36 @@ def index_terms(word: str, frequencies: dict[str, float]) -> list[str]:
 
 
 def search(queryset: QuerySet, term: str) -> QuerySet:
-    """Cases whose title or text contain every word of ``term``.
+    """Cases whose title or text contain every word of ``term`` (see :func:`matching`).
+
+    A term without any word of two characters or more matches nothing: the caller tells the
+    user why (see :func:`searchable_words`).
+    """
+    if not searchable_words(term):
+        return queryset.none()
+    return queryset.filter(matching(queryset.model, term))
+
+
+def matching(model, term: str) -> Q:
+    """The condition "title or text contain every word of ``term``", to combine with others
+    (the register's search box also matches the petitioner's name, ``petitions.finding``).
 
     Each word's bigrams (or its rarest one, if that is common) must be in ``search_bigrams``
     (served by the GIN index); a word of more than two characters is then confirmed with
-    :func:`contains_text`. A term without any word of two characters or more matches nothing: the
-    caller tells the user why (see :func:`searchable_words`).
+    :func:`contains_text`. Without a searchable word, the condition matches nothing.
     """
     words = searchable_words(term)
     if not words:
-        return queryset.none()
-    frequencies = bigram_frequencies(queryset.model._meta.db_table)
+        return Q(pk__in=[])
+    frequencies = bigram_frequencies(model._meta.db_table)
     wanted: set[str] = set()
     for word in words:
         wanted.update(index_terms(word, frequencies))
-    queryset = queryset.filter(search_bigrams__contains=sorted(wanted))
+    condition = Q(search_bigrams__contains=sorted(wanted))
     for word in words:
         if len(normalize(word)) > MIN_TERM_LENGTH:
-            queryset = queryset.filter(contains_text(word))
-    return queryset
+            condition &= contains_text(word)
+    return condition
 
 
 def contains_text(word: str) -> GreaterThan:

@@ -186,6 +186,7 @@ class CaseForm(forms.ModelForm):
             "petitioner_id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 30}),
             "petitioner_address": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 200}),
             "petitioner_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "representatives": forms.TextInput(attrs={"autocomplete": "off"}),
             "content": forms.Textarea(attrs={"rows": 6}),
             "referral_note": forms.Textarea(attrs={"rows": 2}),
             "people_count": forms.NumberInput(attrs={"min": 1, "max": 9999}),
