@@ -32,7 +32,8 @@ from schedules.workdays import YEARS
 
 # --- Attachments ------------------------------------------------------------------------------
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * MIB
 MAX_ATTACHMENTS = 20
 # What a file must start with, per type; the extension must agree with the content.
 ATTACHMENT_TYPES = {
@@ -51,6 +52,21 @@ def sniff_type(upload) -> str | None:
         if any(head.startswith(sig) for sig in signatures):
             return content_type
     return None
+
+
+def check_total_size(files) -> None:
+    """One submission's files together stay within ``UPLOAD_TOTAL_MAX_MB`` (past it, the
+    upload handler ``config.uploads`` stored nothing more: the files are sizes only)."""
+    total = sum(upload.size or 0 for upload in files)
+    if total > settings.UPLOAD_TOTAL_MAX_MB * MIB:
+        raise ValidationError(
+            _(
+                "Together the files take %(size).1f MB; one submission takes at most %(max)d MB. "
+                "Attach fewer or smaller files."
+            ),
+            code="too_large_together",
+            params={"size": total / MIB, "max": settings.UPLOAD_TOTAL_MAX_MB},
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -77,6 +93,7 @@ class MultipleFileField(forms.FileField):
                 code="too_many",
                 params={"max": MAX_ATTACHMENTS},
             )
+        check_total_size(files)
         errors = []
         for upload in files:
             super().clean(upload, initial)

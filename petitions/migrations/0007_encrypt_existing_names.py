@@ -62,11 +62,14 @@ def _rewrite(schema_editor, change):
                     break
                 last = rows[-1][0]
                 changed = [new for new in map(change, rows) if new is not None]
-                cursor.executemany(
-                    f"UPDATE {table} SET petitioner_name = %s, representatives = %s, "
-                    f"petitioner_name_hash = %s WHERE {key} = %s",
-                    changed,
-                )
+                if changed:  # one statement a batch (pgtrigger.ignore cannot wrap executemany)
+                    cursor.execute(
+                        f"UPDATE {table} AS t SET petitioner_name = v.name, "
+                        "representatives = v.representatives, petitioner_name_hash = v.hash "
+                        f"FROM (VALUES {', '.join(['(%s, %s, %s, %s)'] * len(changed))}) "
+                        f"AS v(name, representatives, hash, key) WHERE t.{key} = v.key",
+                        [value for row in changed for value in row],
+                    )
 
 
 def encrypt_names(apps, schema_editor):
