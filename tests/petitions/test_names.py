@@ -26,20 +26,20 @@ migration = importlib.import_module("petitions.migrations.0007_encrypt_existing_
 
 def stored(table: str, column: str) -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table}")  # noqa: S608 (constant names)
+        cursor.execute(f"SELECT {column} FROM {table}")
         return [row[0] for row in cursor.fetchall()]
 
 
 def store_plain(case: Case, name: str, representatives: str = "") -> None:
     """The case and its history as they were before names were encrypted."""
-    with pgtrigger.ignore("petitions.Case:update_update", "petitions.CaseEvent:append_only"):
-        with connection.cursor() as cursor:
-            for table, key in (("petitions_case", "id"), ("petitions_caseevent", "pgh_obj_id")):
-                cursor.execute(
-                    f"UPDATE {table} SET petitioner_name = %s, representatives = %s, "  # noqa: S608
-                    f"petitioner_name_hash = '' WHERE {key} = %s",
-                    [name, representatives, case.pk],
-                )
+    triggers = ("petitions.Case:update_update", "petitions.CaseEvent:append_only")
+    with pgtrigger.ignore(*triggers), connection.cursor() as cursor:
+        for table, key in (("petitions_case", "id"), ("petitions_caseevent", "pgh_obj_id")):
+            cursor.execute(
+                f"UPDATE {table} SET petitioner_name = %s, representatives = %s, "
+                f"petitioner_name_hash = '' WHERE {key} = %s",
+                [name, representatives, case.pk],
+            )
 
 
 class SchemaEditor:
