@@ -4,7 +4,7 @@ django-axes locks a user name out from one address after ``AXES_FAILURE_LIMIT`` 
 (``AXES_LOCKOUT_PARAMETERS``: user name and address together), so a stranger cannot lock a
 colleague out from elsewhere. Guessing spread over many addresses never meets that limit;
 the per-account limit answers it: after ``SIGNIN_ACCOUNT_FREE_FAILURES`` failures on one user
-name, from any address, each further try must wait a delay that doubles with every failure
+name, from any address, each further failure makes the next try wait a delay that doubles
 (2 s, 4 s, 8 s ...) up to ``SIGNIN_ACCOUNT_MAX_DELAY_SECONDS``. A sign-in attempt during the
 delay is refused unchecked (the password is not tried, so it reveals nothing and counts for
 nothing); once the delay is over, the right password works and clears the count. Guessing is
@@ -48,10 +48,10 @@ def account_key(username: str) -> str:
 def delay_after(failures: int) -> datetime.timedelta:
     """How long the account waits after this many failures in a row (0 while few)."""
     beyond = failures - settings.SIGNIN_ACCOUNT_FREE_FAILURES
-    if beyond < 0:
+    if beyond <= 0:
         return datetime.timedelta(0)
     cap = settings.SIGNIN_ACCOUNT_MAX_DELAY_SECONDS
-    return datetime.timedelta(seconds=cap if beyond >= 20 else min(2 ** (beyond + 1), cap))
+    return datetime.timedelta(seconds=cap if beyond > 20 else min(2**beyond, cap))
 
 
 def _window() -> datetime.timedelta:
