@@ -12,7 +12,8 @@ Who sees the petitioner's identity, and the access log of every unmasked view; t
 (《信访工作条例》: never disclose a petitioner's identity or material to the people or unit
 complained about):
 
-* ID number, phone and address are shown masked to everyone by default.
+* ID number, phone and address are shown masked to everyone by default; lists and files (the
+  register and its exports) show the name masked too (the family name, ``张**``).
 * The petition office and administrators may reveal the unmasked values; every reveal, and
   every print of unmasked values, writes an append-only ``AccessLog`` entry.
 * A handling unit sees the petitioner's name and (masked) contact data only once the office

@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet, TextChoices
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Model, Q, QuerySet
 
 from petitions.access import identity_visible
 from petitions.crypto import lookup_hashes
@@ -45,11 +45,11 @@ _PHONE = re.compile(r"\+?[\d\s()-]{7,}")
 NAME_MAX_LENGTH = 50  # the longest name the desk form takes
 
 
-class Kind(TextChoices):
-    NUMBER = "number", _("case number")
-    ID_NUMBER = "id_number", _("ID number")
-    PHONE = "phone", _("phone number")
-    TEXT = "text", _("name or text")
+class Kind(StrEnum):
+    NUMBER = "number"
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+    TEXT = "text"  # a name or words of the text
 
 
 @dataclass(frozen=True)
