@@ -213,3 +213,14 @@ def with_hashes() -> None:
             petitioner_phone_hash=crypto.lookup_hash(case.petitioner_phone),
             petitioner_id_hash=crypto.lookup_hash(case.petitioner_id_number),
         )
+
+
+def test_the_bigrams_keep_enough_statistics_for_a_rare_word_to_look_rare():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'petitions_case'::regclass AND attname = 'search_bigrams'"
+        )
+        assert cursor.fetchone()[0] == 1000
