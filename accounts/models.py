@@ -15,7 +15,7 @@ class AccountFailures(models.Model):
 
     key = models.CharField(max_length=64, unique=True)
     failures = models.PositiveIntegerField(default=0)
-    last_failure_at = models.DateTimeField()
+    last_failure_at = models.DateTimeField(db_index=True)  # older than the window: forgotten
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.failures}"

@@ -73,6 +73,8 @@ def seconds_to_wait(username: str) -> int:
 def record_failure(username: str) -> int:
     """Count a failed sign-in on ``username``; the failures in a row so far."""
     now = timezone.now()
+    # User names strangers made up are not kept past the window: the table stays small.
+    AccountFailures.objects.filter(last_failure_at__lt=now - _window()).delete()
     with transaction.atomic():
         record, created = AccountFailures.objects.select_for_update().get_or_create(
             key=account_key(username), defaults={"failures": 1, "last_failure_at": now}

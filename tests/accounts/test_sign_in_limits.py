@@ -184,3 +184,12 @@ def test_the_admin_sign_in_observes_the_wait(client, colleague):
             "/admin/login/", {"username": "wangli", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7"
         )
     assert response.status_code == 200 and "Wait 8 seconds" in response.content.decode()
+
+
+def test_made_up_user_names_are_forgotten_after_the_window(client, colleague):
+    with time_machine.travel(START, tick=False) as clock:
+        for n in range(5):
+            sign_in(client, WRONG, f"198.51.100.{n}", username=f"made-up-{n}")
+        clock.shift(datetime.timedelta(minutes=61))
+        sign_in(client, WRONG, "198.51.100.9")
+    assert AccountFailures.objects.count() == 1
