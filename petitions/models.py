@@ -364,7 +364,8 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         index_case(self)  # the bigrams follow the title and text on every save
-        self.petitioner_name_hash = name_hash(self.petitioner_name)  # and the name's hash
+        if "petitioner_name" not in self.get_deferred_fields():  # and the name's hash
+            self.petitioner_name_hash = name_hash(self.petitioner_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             derived = {"title": "search_bigrams", "content": "search_bigrams"}
