@@ -189,8 +189,7 @@ class CaseQuerySet(models.QuerySet):
 
 
 def name_hash(name: str) -> str:
-    """The stored exact-match hash of a petitioner's name (newest key); match a typed name
-    with ``lookup_hashes(normalize_name(name))``."""
+    """A name's exact-match hash to store (match with ``lookup_hashes(normalize_name(...))``)."""
     return lookup_hash(normalize_name(name))
 
 
@@ -213,8 +212,7 @@ class Case(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
 
-    # Names are personal data like the contact data: encrypted, found by an exact-match hash
-    # (set on every save from the name, see save()). ``max_length`` holds in forms only.
+    # Names are personal data: encrypted, found by an exact-match hash (set by save()).
     petitioner_name = EncryptedTextField(_("petitioner's name"), max_length=50)
     petitioner_name_hash = models.CharField(max_length=64, blank=True, db_index=True)
     petitioner_phone = EncryptedTextField(_("phone"), blank=True)
@@ -366,14 +364,10 @@ class Case(models.Model):
         index_case(self)  # the bigrams follow the title and text on every save
         if "petitioner_name" not in self.get_deferred_fields():  # and the name's hash
             self.petitioner_name_hash = name_hash(self.petitioner_name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if (fields := kwargs.get("update_fields")) is not None:  # derived columns go along
             derived = {"title": "search_bigrams", "content": "search_bigrams"}
             derived["petitioner_name"] = "petitioner_name_hash"
-            kwargs["update_fields"] = {
-                *update_fields,
-                *(derived[name] for name in update_fields if name in derived),
-            }
+            kwargs["update_fields"] = {*fields, *(derived[f] for f in fields if f in derived)}
         super().save(*args, **kwargs)
 
     def is_led_by(self, user) -> bool:
