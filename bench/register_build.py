@@ -4,9 +4,12 @@ statement, kept in the bench database for the next run.
 Benchmark cases are recognised by their sequence numbers (above ``FIRST_SEQUENCE`` in a year,
 which no real office reaches). Each row of a generated series (date of receipt, channel, a
 state that fits the case's age) is joined to one of the realistic texts
-(``bench/register_texts.py``), copied into a temporary table first. History triggers are
-switched off for the load (the cases are not real changes), the GIN index is dropped for the
-load and built once at the end, and the table is vacuumed and analysed afterwards.
+(``bench/register_texts.py``) and to one of ``PETITIONERS`` petitioners, ten cases each: name and
+phone encrypted and hashed in Python as intake stores them (a few seconds for all), both copied
+into temporary tables first. A data set built before names were encrypted is built again.
+History triggers are switched off for the load (the cases are not real changes), the GIN index
+is dropped for the load and built once at the end, and the table is vacuumed and analysed
+afterwards.
 """
 
 from __future__ import annotations
@@ -22,12 +25,20 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from bench.register_texts import GIVEN, SURNAMES, TEXTS, generate_texts
-from petitions.crypto import encrypt
+from petitions.crypto import current_ring, encrypt
+from petitions.identity import normalize_name
 from petitions.models import Case
 from schedules.models import District, Leader, Unit
 
 FIRST_SEQUENCE = 100_000  # benchmark cases are numbered above this in each year
 YEARS = 5
+PETITIONERS = 100_000  # ten cases each; 1,200 names, each shared by about 80 petitioners
+
+
+def petitioner(i: int) -> tuple[str, str]:
+    """The name and phone (E.164) of bench petitioner ``i``."""
+    name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i // len(SURNAMES)) % len(GIVEN)]
+    return name, f"+86139{i:08d}"
 
 
 def _bench_cases():
@@ -83,13 +94,39 @@ def _copy_texts(cursor) -> None:
         )
         fields = [str(i), district, location, title, content, category, classification, array]
         buffer.write("\t".join(f.replace("\\", "\\\\").replace("\t", " ") for f in fields) + "\n")
+    _copy(cursor, "bench_text", buffer)
+
+
+def _copy(cursor, table: str, buffer: io.StringIO) -> None:
     buffer.seek(0)
     raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
     if hasattr(raw, "copy_expert"):  # psycopg2
-        raw.copy_expert("COPY bench_text FROM STDIN", buffer)
+        raw.copy_expert(f"COPY {table} FROM STDIN", buffer)
     else:  # psycopg 3
-        with raw.copy("COPY bench_text FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} FROM STDIN") as copy:
             copy.write(buffer.getvalue())
+
+
+def _copy_petitioners(cursor) -> None:
+    """Names and phones encrypted under the newest key with their lookup hashes, as intake
+    stores them; the cases share them (a petitioner's cases all carry the same tokens)."""
+    cursor.execute(
+        "CREATE TEMP TABLE bench_petitioner (id int PRIMARY KEY, name text, name_hash text, "
+        "phone text, phone_hash text) ON COMMIT DROP"
+    )
+    ring = current_ring()
+    buffer = io.StringIO()
+    for i in range(PETITIONERS):
+        name, phone = petitioner(i)
+        fields = [
+            str(i),
+            ring.encrypt(name),
+            ring.lookup_hash(normalize_name(name)),
+            ring.encrypt(phone),
+            ring.lookup_hash(phone),
+        ]
+        buffer.write("\t".join(fields) + "\n")
+    _copy(cursor, "bench_petitioner", buffer)
 
 
 def _literal(value) -> str:
@@ -151,14 +188,13 @@ def _registration_columns() -> dict:
 
 
 def _petitioner_columns() -> dict:
-    """A varied name; the same encrypted contact data for all (never shown by the register)."""
-    surnames = "ARRAY[" + ",".join(f"'{s}'" for s in SURNAMES) + "]"
-    given = "ARRAY[" + ",".join(f"'{g}'" for g in GIVEN) + "]"
+    """The petitioner's name and phone (``p``, encrypted and hashed); the same encrypted ID
+    number and address for all (never shown by the register, nor searched in the bench)."""
     return {
-        "petitioner_name": f"({surnames})[1 + (s.i * 7) % {len(SURNAMES)}] || "
-        f"({given})[1 + (s.i * 13) % {len(GIVEN)}]",
-        "petitioner_phone": f"'{encrypt('+8613800138000')}'",
-        "petitioner_phone_hash": "''",
+        "petitioner_name": "p.name",
+        "petitioner_name_hash": "p.name_hash",
+        "petitioner_phone": "p.phone",
+        "petitioner_phone_hash": "p.phone_hash",
         "petitioner_id_number": f"'{encrypt('211302198001011237')}'",
         "petitioner_id_hash": "''",
         "petitioner_address": f"'{encrypt('辽宁省朝阳市双塔区凌河街道友谊小区')}'",
@@ -293,14 +329,24 @@ def _insert_sql(target: int) -> str:
     )
     return (
         f"INSERT INTO petitions_case ({names}) SELECT {', '.join(exprs)} "
-        f"FROM ({series}) AS s JOIN bench_text AS t ON t.id = (s.i * 7919) % {TEXTS}"
+        f"FROM ({series}) AS s JOIN bench_text AS t ON t.id = (s.i * 7919) % {TEXTS} "
+        f"JOIN bench_petitioner AS p ON p.id = s.i % {PETITIONERS}"
     )
+
+
+def _is_current() -> bool:
+    """Built with encrypted, hashed names and phones (an older build had plain names)."""
+    first = _bench_cases().order_by("pk").values_list(
+        "petitioner_name_hash", "petitioner_phone_hash"
+    )
+    sample = first.first()
+    return bool(sample and all(sample))
 
 
 def build(target: int) -> float:
     """Load ``target`` benchmark cases unless they are there; returns the seconds it took."""
     existing = _bench_cases().count()
-    if existing == target:
+    if existing == target and _is_current():
         return 0.0
     started = time.perf_counter()
     insert = _insert_sql(target)
@@ -308,9 +354,10 @@ def build(target: int) -> float:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute("SET LOCAL work_mem = '256MB'")
         if existing:
-            print(f"  removing {existing} cases of an unfinished build", flush=True)
+            print(f"  removing {existing} cases of an unfinished or older build", flush=True)
             cursor.execute("DELETE FROM petitions_case WHERE sequence > %s", [FIRST_SEQUENCE])
         _copy_texts(cursor)
+        _copy_petitioners(cursor)
         # The GIN index is built once at the end: much faster than 200 million insertions.
         cursor.execute("DROP INDEX IF EXISTS case_bigrams_gin")
         print(f"  inserting {target:,} cases ...", flush=True)

@@ -1,8 +1,28 @@
-"""The app's URLs plus the smallest Django view, to compare the public listing against."""
+"""The app's URLs plus the two views the benchmarks compare against: the smallest Django view
+(for the public listing) and a plain Django list of the cases (for the register)."""
+
+import datetime
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import include, path
+
+from petitions.models import Case
+
+REFERENCE_FIELDS = (
+    "number",
+    "received_at",
+    "title",
+    "petitioner_name",
+    "district",
+    "classification",
+    "state",
+    "due_date",
+    "unit__name",
+    "leader__name",
+)
 
 
 @login_not_required
@@ -10,7 +30,26 @@ def minimal(request):
     return HttpResponse("ok")
 
 
+def register_reference(request):
+    """The register as plain Django would write it: signed in, 20 cases newest first, paged by
+    the last row's (received_at, id), the same columns in a bare template, no filters."""
+    cases = (
+        Case.objects.select_related("unit", "leader")
+        .only(*REFERENCE_FIELDS)
+        .order_by("-received_at", "-id")
+    )
+    moment, _sep, pk = request.GET.get("after", "").partition("_")
+    if moment and pk.isdigit():
+        moment = datetime.datetime.fromisoformat(moment)
+        cases = cases.filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=int(pk)))
+    rows = list(cases[:21])
+    last = rows[19] if len(rows) > 20 else None
+    after = f"{last.received_at.isoformat()}_{last.pk}" if last else ""
+    return render(request, "bench/register_reference.html", {"cases": rows[:20], "next": after})
+
+
 urlpatterns = [
     path("bench/minimal/", minimal, name="bench_minimal"),
+    path("bench/register-reference/", register_reference, name="bench_register_reference"),
     path("", include("config.urls")),
 ]

@@ -246,6 +246,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # How many trusted reverse proxies stand in front of the app (see config/client_ip.py).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# User names cut to the length of axes' column (a longer one was a server error).
+AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"
+# Per account, from any address (accounts/signin.py): after this many failures in a row each
+# further try waits 2 s, 4 s, 8 s ... up to the maximum; a quiet window starts the count anew.
+SIGNIN_ACCOUNT_FREE_FAILURES = env_int("SIGNIN_ACCOUNT_FREE_FAILURES", 10, minimum=1)
+SIGNIN_ACCOUNT_MAX_DELAY_SECONDS = env_int("SIGNIN_ACCOUNT_MAX_DELAY_SECONDS", 300, minimum=1)
+SIGNIN_ACCOUNT_WINDOW_MINUTES = env_int("SIGNIN_ACCOUNT_WINDOW_MINUTES", 60, minimum=1)
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes count from the last request: idle time
@@ -311,7 +318,16 @@ WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest is served
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# --- Uploads: one submission's files together (config/uploads.py, petitions/forms/cases.py) ----
+UPLOAD_TOTAL_MAX_MB = env_int("UPLOAD_TOTAL_MAX_MB", 25, minimum=1)
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SubmissionSizeHandler",  # past UPLOAD_TOTAL_MAX_MB nothing more is stored
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a larger file goes to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the form's fields without its files
+DATA_UPLOAD_MAX_NUMBER_FILES = 25  # a form takes 20 (a clear message); more is a bad request
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

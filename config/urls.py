@@ -5,12 +5,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import health
+from accounts.forms import SignInForm
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # for load balancers (no sign-in)
     path(
         "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        login_not_required(
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=SignInForm
+            )
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

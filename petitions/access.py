@@ -12,7 +12,8 @@ Who sees the petitioner's identity, and the access log of every unmasked view; t
 (《信访工作条例》: never disclose a petitioner's identity or material to the people or unit
 complained about):
 
-* ID number, phone and address are shown masked to everyone by default.
+* ID number, phone and address are shown masked to everyone by default; lists and files (the
+  register and its exports) show the name masked too (the family name, ``张**``).
 * The petition office and administrators may reveal the unmasked values; every reveal, and
   every print of unmasked values, writes an append-only ``AccessLog`` entry.
 * A handling unit sees the petitioner's name and (masked) contact data only once the office
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from axes.helpers import get_client_ip_address
-from django.db.models import QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,18 @@ def sees_identity(user, case: Case) -> bool:
     the model's rule is borrowed unbound, as those rows borrow the time-limit rules.
     """
     return is_office(user) or Case.is_led_by(case, user) or case.identity_released
+
+
+def identity_visible(user) -> Q:
+    """:func:`sees_identity` as a condition on cases: searching by a name, phone or ID number
+    looks only there, or a match would tell who petitioned."""
+    if is_office(user):
+        return Q()
+    allowed = Q(identity_released=True)
+    leader = leader_of(user)
+    if leader is not None:
+        allowed |= Q(leader=leader)
+    return allowed
 
 
 def may_see_attachments(user, case: Case) -> bool:

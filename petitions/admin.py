@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from petitions.identity import mask_id_number, mask_phone, mask_text
+from petitions.identity import mask_id_number, mask_name, mask_phone, mask_text
 from petitions.matters import Industry, PollutionSubtype, PollutionType
 from petitions.models import AccessLog, Attachment, Case, CaseLog, Letter, ReferralReason, Review
 
@@ -102,12 +102,12 @@ class CaseAdmin(ReadOnlyAdmin):
         "state",
         "channel",
         "received_at",
-        "petitioner_name",
+        "masked_name",
         "masked_phone",
         "masked_id_number",
         "masked_address",
         "people_count",
-        "representatives",
+        "masked_representatives",
         "is_group",
         "district",
         "location",
@@ -143,6 +143,14 @@ class CaseAdmin(ReadOnlyAdmin):
         "updated_at",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("petitioner's name"))
+    def masked_name(self, obj: Case) -> str:
+        return mask_name(obj.petitioner_name)
+
+    @admin.display(description=_("representatives"))
+    def masked_representatives(self, obj: Case) -> str:
+        return "、".join(mask_name(name) for name in obj.representatives.split("、") if name)
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Case) -> str:

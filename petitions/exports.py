@@ -2,8 +2,9 @@
 
 What goes into a file: the columns, each case as cells (its petitioner shown as the user may see
 them, every text cell kept from running as a formula, times local), the two file formats, and
-the access log of an unmasked export (each exported case is logged for the office and
-administrators, who get the petitioner's data in clear).
+the access log of an unmasked export. A file is masked by default, like a case page (contact
+data masked, names as family names only, ``张**``); the office and administrators may choose an
+unmasked one (a second button, a POST), and each case it holds is written to the access log.
 
 Apart from the register's rules (``petitions/register.py``, which picks the cases to export and
 holds the size limit) because building files is its own purpose: the ``case_export`` view
@@ -16,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import unicodedata
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -25,16 +27,24 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from petitions.access import client_ip, may_reveal, petitioner
+from petitions.access import Petitioner, client_ip, may_reveal, petitioner
+from petitions.identity import mask_name
 from petitions.models import AccessLog, Case
 
 # --------------------------------------------------------------------------- cells and columns
 
+# A cell starting with one of these runs as a formula in a spreadsheet program; the full-width
+# forms (＝＋－＠, and the small ones) fold to them under NFKC, and some programs fold them too.
+FORMULA_STARTS = frozenset("=+-@\t\r\n")
 
-def _safe(value: Any) -> Any:
-    """Keep spreadsheet programs from running a cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+
+def safe_cell(value: Any) -> Any:
+    """Keep spreadsheet programs from running a text cell as a formula (CSV/formula injection):
+    a quote in front of a text starting with = + - @ (half- or full-width), tab or CR/LF."""
+    if isinstance(value, str) and value:
+        first = unicodedata.normalize("NFKC", value[0])[:1]
+        if first in FORMULA_STARTS or value[0] in FORMULA_STARTS:
+            return "'" + value
     return value
 
 
@@ -55,12 +65,16 @@ def export_columns() -> list[str]:
         _("Resident ID number"),
         _("Petitioner's address"),
         _("Number of people"),
+        _("Representatives"),
         _("Group petition"),
         _("District or county"),
         _("Where the problem is"),
         _("Title"),
+        _("Full text"),
         _("Category"),
         _("Classification"),
+        _("Skipped a level"),
+        _("In litigation"),
         _("State"),
         _("Handling unit"),
         _("Receiving leader"),
@@ -68,30 +82,47 @@ def export_columns() -> list[str]:
         _("Due date"),
         _("Days left"),
         _("Answered at"),
-        _("Petitioner's feedback"),
+        _("Closed at"),
+        _("Satisfaction"),
         _("Repeat petition"),
     ]
+
+
+def _people(case: Case, who: Petitioner) -> tuple[str, str]:
+    """The petitioner's name and the representatives as the file may show them: withheld,
+    masked (family names, ``张**``) or, in an unmasked export, in full."""
+    if who.withheld:
+        return who.name, ""
+    if not who.masked:
+        return who.name, case.representatives
+    names = [mask_name(name) for name in case.representatives.split("、") if name]
+    return mask_name(who.name), "、".join(names)
 
 
 def export_row(case: Case, user, unmasked: bool, today: datetime.date) -> list[Any]:
     """One case as spreadsheet cells, its petitioner shown as the user may see them."""
     who = petitioner(user, case, unmasked=unmasked)
+    name, representatives = _people(case, who)
     yes, no = _("yes"), _("no")
     row = [
         case.number,
         _local(case.received_at),
         case.get_channel_display(),
-        who.name,
+        name,
         "" if who.withheld else who.phone,
         "" if who.withheld else who.id_number,
         "" if who.withheld else who.address,
         case.people_count,
+        representatives,
         yes if case.is_group else no,
         case.get_district_display(),
         case.location,
         case.title,
+        case.content,
         case.get_category_display(),
         case.get_classification_display(),
+        yes if case.skipped_level else no,
+        yes if case.in_litigation else no,
         case.get_state_display(),
         case.unit.name if case.unit else "",
         case.leader.name if case.leader else "",
@@ -99,10 +130,11 @@ def export_row(case: Case, user, unmasked: bool, today: datetime.date) -> list[A
         case.due_date,
         case.days_left(today),
         _local(case.answered_at),
+        _local(case.closed_at),
         case.get_satisfaction_display() if case.satisfaction else "",
         yes if case.is_repeat else no,
     ]
-    return [_safe(cell) for cell in row]
+    return [safe_cell(cell) for cell in row]
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -154,11 +186,14 @@ EXPORT_FORMATS = {
 # --------------------------------------------------------------------------- the file
 
 
-def export_response(request: HttpRequest, cases: list[Case], fmt: str) -> HttpResponse:
-    """The file as a download; an unmasked export writes each case to the access log."""
+def export_response(
+    request: HttpRequest, cases: list[Case], fmt: str, *, unmasked: bool = False
+) -> HttpResponse:
+    """The file as a download: masked (as a case page shows the petitioner) unless the user
+    chose an unmasked export and may have one; that one writes each case to the access log."""
+    if unmasked and not may_reveal(request.user):
+        raise PermissionError("Only the petition office may export unmasked data.")
     today = timezone.localdate()
-    # The office and administrators get unmasked values: each exported case is logged.
-    unmasked = may_reveal(request.user)
     rows = [export_row(case, request.user, unmasked, today) for case in cases]
     if unmasked and cases:
         detail = f"{fmt} {request.GET.urlencode()}"[:200]

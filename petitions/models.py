@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import is_office
 from accounts.history import tracked
 from accounts.roles import Role, has_role
-from petitions.crypto import EncryptedTextField
+from petitions.crypto import EncryptedTextField, lookup_hash
+from petitions.identity import normalize_name
 from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprints: a model)
 from petitions.matters import Industry, PollutionSubtype, PollutionType  # noqa: F401
 from petitions.models_attachments import Attachment  # noqa: F401 (the app's models)
@@ -194,6 +195,11 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(allowed).exclude(classification=Classification.ACCUSATION)
 
 
+def name_hash(name: str) -> str:
+    """A name's exact-match hash to store (match with ``lookup_hashes(normalize_name(...))``)."""
+    return lookup_hash(normalize_name(name))
+
+
 # The register sorts by due date with undated cases last, and pages through this expression's
 # index (petitions/paging.py builds the same expression).
 NO_DUE_DATE = datetime.date(9999, 12, 31)
@@ -213,14 +219,16 @@ class Case(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
 
-    petitioner_name = models.CharField(_("petitioner's name"), max_length=50)
+    # Names are personal data: encrypted, found by an exact-match hash (set by save()).
+    petitioner_name = EncryptedTextField(_("petitioner's name"), max_length=50)
+    petitioner_name_hash = models.CharField(max_length=64, blank=True, db_index=True)
     petitioner_phone = EncryptedTextField(_("phone"), blank=True)
     petitioner_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     petitioner_id_number = EncryptedTextField(_("resident ID number"), blank=True)
     petitioner_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
     petitioner_address = EncryptedTextField(_("petitioner's address"), blank=True)
     people_count = models.PositiveSmallIntegerField(_("number of people"), default=1)
-    representatives = models.CharField(_("representatives"), max_length=200, blank=True)
+    representatives = EncryptedTextField(_("representatives"), max_length=200, blank=True)
     is_group = models.BooleanField(_("group petition"), default=False)
 
     district = models.CharField(_("district or county"), max_length=20, choices=District.choices)
@@ -374,9 +382,12 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         index_case(self)  # the bigrams follow the title and text on every save
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"title", "content"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_bigrams"}
+        if "petitioner_name" not in self.get_deferred_fields():  # and the name's hash
+            self.petitioner_name_hash = name_hash(self.petitioner_name)
+        if (fields := kwargs.get("update_fields")) is not None:  # derived columns go along
+            derived = {"title": "search_bigrams", "content": "search_bigrams"}
+            derived["petitioner_name"] = "petitioner_name_hash"
+            kwargs["update_fields"] = {*fields, *(derived[f] for f in fields if f in derived)}
         super().save(*args, **kwargs)
 
     def is_led_by(self, user) -> bool:

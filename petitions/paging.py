@@ -153,11 +153,14 @@ def decode_cursor(sort_key: str, token: str) -> list[Any] | None:
         if len(data) != len(keys) + 1:
             return None
         values = [KEY_PARSERS[key](value) for key, value in zip(keys, data[1:], strict=True)]
+        if any(isinstance(v, datetime.datetime) and timezone.is_naive(v) for v in values):
+            return None
+        # In UTC: a forged offset (-23:59) is valid in Python but out of PostgreSQL's range.
+        return [
+            v.astimezone(datetime.UTC) if isinstance(v, datetime.datetime) else v for v in values
+        ]
     except (ValueError, TypeError, IndexError, OverflowError, binascii.Error, UnicodeDecodeError):
         return None
-    if any(isinstance(v, datetime.datetime) and timezone.is_naive(v) for v in values):
-        return None
-    return values
 
 
 @dataclass

@@ -8,9 +8,13 @@ file itself is ``petitions/exports.py``). Built to stay fast with a million case
 * Keyset pagination (``petitions.paging``): "next" and "previous", found by one index seek
   however deep in the list, never "page 7 of N".
 * One query per page: the foreign keys shown are joined, the large columns (text, bigrams,
-  encrypted data) are left out, and the unit and leader choices of the filter form come from
-  the cache (``petitions.caching``), so session + user + page stay within three queries.
-* Search goes through ``petitions.search`` (bigrams and a GIN index), never a bare ``icontains``.
+  encrypted contact data) are left out (only the name is decrypted, row by row), and the
+  unit and leader choices of the filter form come from the cache (``petitions.caching``), so
+  session + user + page stay within three queries.
+* The search box (``petitions.finding``) finds a case by its number, the petitioner's phone,
+  ID number or name (exact, through the lookup hashes) or words of its text
+  (``petitions.search``: bigrams and a GIN index), never by a bare ``icontains`` nor by
+  decrypting rows.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from petitions.finding import find
 from petitions.models import Case
 from petitions.paging import SORTS, Page, fetch_page
-from petitions.search import search
 from petitions.stats_queries import statistics_filters
 
 # An export is a report, not a backup: past this many rows the user narrows the filter.
@@ -101,7 +105,7 @@ def filtered_cases(user, data: dict[str, Any]) -> QuerySet:
     if data.get("group"):
         cases = cases.filter(is_group=True)
     if data.get("q"):
-        cases = search(cases, data["q"])
+        cases = find(cases, data["q"], user)
     return statistics_filters(cases, data)  # the statistics page's links
 
 
@@ -120,13 +124,13 @@ def register_page(user, data: dict[str, Any], after: str = "", before: str = "")
 def cases_to_export(user, data: dict[str, Any]) -> list[Case] | None:
     """The filtered register in its sort, or ``None`` when more than ``EXPORT_LIMIT`` match.
 
-    Whole cases (the file shows more columns than a page) with their unit and leader, the
-    large columns the file does not show left behind.
+    Whole cases (the file shows more columns than a page, the text included) with their unit
+    and leader, the large columns the file does not show left behind.
     """
     found = list(
         filtered_cases(user, data)
         .select_related("unit", "leader")
-        .defer("content", "search_bigrams", "answer", "instructions", "query_code")
+        .defer("search_bigrams", "answer", "answer_draft", "instructions", "query_code")
         .order_by(*SORTS[data["sort"]].ordering())[: EXPORT_LIMIT + 1]
     )
     if len(found) > EXPORT_LIMIT:

@@ -26,10 +26,13 @@ from django.db import models, transaction
 
 from petitions import crypto, keyring
 
-# Lookup-hash columns and the encrypted column each hashes (on Case and on its events).
+# Lookup-hash columns and the encrypted column each hashes (on Case and on its events). The
+# sources are stored normalized (E.164 phone, ID number) or normalized the same way by the hash
+# itself (a name: NFKC, no whitespace, see petitions.identity.normalize_name).
 LOOKUP_HASHES = {
     "petitioner_phone_hash": "petitioner_phone",
     "petitioner_id_hash": "petitioner_id_number",
+    "petitioner_name_hash": "petitioner_name",
 }
 BATCH_SIZE = 500
 

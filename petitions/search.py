@@ -15,16 +15,18 @@ bigrams of about 4 % each and is estimated at one case in a million when 3 % of 
 it; the GIN path then reads 30,000 texts for one page (250 ms). So for a word whose rarest
 bigram is common, only that bigram goes to the index (its frequency is known, so the estimate
 is right) and :func:`contains_text` confirms the word; a word with a rare bigram sends all of them,
-and the GIN index narrows it down to a few cases.
+and the GIN index narrows it down to a few cases. A bigram missing from the statistics is
+estimated at 0.5 % by default: the column keeps ten times more statistics than others
+(migration 0008), so that a rare word, or a name typed in the search box, is estimated rare.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
-from django.db.models import QuerySet, TextField, Value
+from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
@@ -34,6 +36,7 @@ __all__ = [
     "bigrams",
     "frequencies_key",
     "index_case",
+    "matching",
     "normalize",
     "search",
     "searchable_words",
@@ -87,7 +90,9 @@ def bigram_frequencies(table: str) -> dict[str, float]:
     its bigrams.
     """
     key = frequencies_key()
-    frequencies = cache.get(key)
+    # Kept in this process's memory: statistics that move slowly, read on every search, and a
+    # shared cache would cost a query each time.
+    frequencies = caches["local"].get(key)
     if frequencies is None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -98,7 +103,7 @@ def bigram_frequencies(table: str) -> dict[str, float]:
             row = cursor.fetchone()
         # The frequencies list ends with three summary numbers: zip() leaves them out.
         frequencies = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-        cache.set(key, frequencies, FREQUENCIES_CACHE_SECONDS)
+        caches["local"].set(key, frequencies, FREQUENCIES_CACHE_SECONDS)
     return frequencies
 
 
@@ -112,25 +117,36 @@ def index_terms(word: str, frequencies: dict[str, float]) -> list[str]:
 
 
 def search(queryset: QuerySet, term: str) -> QuerySet:
-    """Cases whose title or text contain every word of ``term``.
+    """Cases whose title or text contain every word of ``term`` (see :func:`matching`).
+
+    A term without any word of two characters or more matches nothing: the caller tells the
+    user why (see :func:`searchable_words`).
+    """
+    if not searchable_words(term):
+        return queryset.none()
+    return queryset.filter(matching(queryset.model, term))
+
+
+def matching(model, term: str) -> Q:
+    """The condition "title or text contain every word of ``term``", to combine with others
+    (the register's search box also matches the petitioner's name, ``petitions.finding``).
 
     Each word's bigrams (or its rarest one, if that is common) must be in ``search_bigrams``
     (served by the GIN index); a word of more than two characters is then confirmed with
-    :func:`contains_text`. A term without any word of two characters or more matches nothing: the
-    caller tells the user why (see :func:`searchable_words`).
+    :func:`contains_text`. Without a searchable word, the condition matches nothing.
     """
     words = searchable_words(term)
     if not words:
-        return queryset.none()
-    frequencies = bigram_frequencies(queryset.model._meta.db_table)
+        return Q(pk__in=[])
+    frequencies = bigram_frequencies(model._meta.db_table)
     wanted: set[str] = set()
     for word in words:
         wanted.update(index_terms(word, frequencies))
-    queryset = queryset.filter(search_bigrams__contains=sorted(wanted))
+    condition = Q(search_bigrams__contains=sorted(wanted))
     for word in words:
         if len(normalize(word)) > MIN_TERM_LENGTH:
-            queryset = queryset.filter(contains_text(word))
-    return queryset
+            condition &= contains_text(word)
+    return condition
 
 
 def contains_text(word: str) -> GreaterThan:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
@@ -20,6 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions import handoffs
 from petitions.forms.matters import MatterFields
+from petitions.forms.uploads import (  # noqa: F401  (also imported from here)
+    MAX_ATTACHMENTS,
+    MIB,
+    MultipleFileField,
+    check_total_size,
+    sniff_type,
+)
 from petitions.identity import normalize_phone, validate_id_number
 from petitions.intake import ASSIGN_NEEDS_ACCEPTANCE, CASE_FIELDS
 from petitions.models import (
@@ -34,85 +40,6 @@ from schedules.models import Duty, Finding, Unit
 from schedules.workdays import YEARS
 
 # --- Attachments ------------------------------------------------------------------------------
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_ATTACHMENTS = 20
-# What a file must start with, per type; the extension must agree with the content.
-ATTACHMENT_TYPES = {
-    "application/pdf": ((b"%PDF-",), {".pdf"}),
-    "image/jpeg": ((b"\xff\xd8\xff",), {".jpg", ".jpeg"}),
-    "image/png": ((b"\x89PNG\r\n\x1a\n",), {".png"}),
-}
-
-
-def sniff_type(upload) -> str | None:
-    """The file's type from its first bytes (PDF, JPEG, PNG), or None for anything else."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for content_type, (signatures, _extensions) in ATTACHMENT_TYPES.items():
-        if any(head.startswith(sig) for sig in signatures):
-            return content_type
-    return None
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked for size and type by its content."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [f for f in files if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > MAX_ATTACHMENTS:
-            raise ValidationError(
-                _("At most %(max)d files can be attached."),
-                code="too_many",
-                params={"max": MAX_ATTACHMENTS},
-            )
-        errors = []
-        for upload in files:
-            super().clean(upload, initial)
-            error = self.check_file(upload)
-            if error:
-                errors.append(error)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-    @staticmethod
-    def check_file(upload) -> ValidationError | None:
-        name = PurePath(upload.name or "").name
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            return ValidationError(
-                _("%(name)s is larger than %(max)d MB."),
-                code="too_large",
-                params={"name": name, "max": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
-            )
-        content_type = sniff_type(upload)
-        extension = PurePath(name).suffix.lower()
-        if content_type is None or extension not in ATTACHMENT_TYPES[content_type][1]:
-            return ValidationError(
-                _("%(name)s is not a PDF, JPEG or PNG file (checked by its content)."),
-                code="file_type",
-                params={"name": name},
-            )
-        upload.content_type = content_type
-        return None
-
-
-# --- Intake -----------------------------------------------------------------------------------
-
 REPRESENTATIVE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 MAX_REPRESENTATIVES = 5  # 《信访工作条例》 art. 20
 
@@ -200,6 +127,7 @@ class CaseForm(MatterFields, forms.ModelForm):
             "petitioner_id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 30}),
             "petitioner_address": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 200}),
             "petitioner_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "representatives": forms.TextInput(attrs={"autocomplete": "off"}),
             "content": forms.Textarea(attrs={"rows": 6}),
             "referral_note": forms.Textarea(attrs={"rows": 2}),
             "people_count": forms.NumberInput(attrs={"min": 1, "max": 9999}),

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from petitions.caching import cached_form_html, unit_and_leader_choices
+from petitions.finding import read_terms
 from petitions.models import Category, Channel, Classification, State
 from petitions.paging import SORTS
-from petitions.search import searchable_words
 from petitions.statistics import FIGURES
 from schedules.models import District
 
@@ -40,10 +40,12 @@ class RegisterFilterForm(forms.Form):
     """The register's filters (GET): every field optional, a bad field is ignored and shown."""
 
     q = forms.CharField(
-        label=gettext_lazy("Search title and text"),
+        label=gettext_lazy("Search: number, name, phone, ID number or words"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "噪音 / 异味"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "2026-14 / 王某某 / 噪音"}
+        ),
     )
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
     category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
@@ -155,7 +157,7 @@ class RegisterFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         term = self.cleaned_data.get("q", "").strip()
-        if term and not searchable_words(term):
+        if term and not read_terms(term):
             raise forms.ValidationError(
                 _("Enter at least two characters to search (for example 噪音 or 异味)."),
                 code="too_short",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from petitions.access import WITHHELD, may_reveal, sees_identity
+from petitions.identity import mask_name
 from petitions.models import Classification, State
 from petitions.register import ListedCase
 from schedules.models import District
@@ -54,6 +55,9 @@ def plain(html: SafeString) -> str:
 
 class Rows:
     """What every row of one page shares, made once: labels, badges, the link, who sees names.
+
+    A list shows the petitioner's family name only (``张**``, like the masked contact data of
+    a case page), to those who may know who petitioned; the case page shows the name.
 
     Kept as escaped plain strings, for the speed of filling ``ROW`` in :meth:`row`.
     """
@@ -118,7 +122,7 @@ class Rows:
             escape(case.title),
             self.repeat if case.is_repeat else "",
             self.group if case.is_group else "",
-            escape(case.petitioner_name) if shown else self.withheld,
+            escape(mask_name(case.petitioner_name)) if shown else self.withheld,
             self.districts.get(case.district, ""),
             self.classifications.get(case.classification, ""),
             self.states.get(case.state, ""),

@@ -3,7 +3,9 @@ redirect.
 
 Every view finds its case through ``Case.objects.visible_to(user)``: a case outside it is a
 404, whatever the URL. Who may do what is asked of ``petitions/access.py``; the workflow refuses
-what the user may not do, with the reason.
+what the user may not do, with the reason. Every page here shows a petitioner's data or files:
+``never_cache`` sends ``Cache-Control: no-store, private`` (no copy kept by a shared proxy or
+on the office computer's disk).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from petitions import access, feedback, intake, workflow
@@ -74,6 +77,7 @@ def _token(value: str | None) -> uuid.UUID | None:
         return None
 
 
+@never_cache
 def case_new(request):
     """The desk form; the same form sent twice (a double click) leads to the one case."""
     _require(access.may_register(request.user))
@@ -297,11 +301,13 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
     return render(request, "petitions/case_detail.html", context, status=status)
 
 
+@never_cache
 def case_detail(request, pk: int):
     """Everything the user may see of a case, and the steps they may take."""
     return _detail(request, _visible_case(request, pk))
 
 
+@never_cache
 @require_POST
 def case_act(request, pk: int, action: str):
     """One step of the workflow (POST only); a refusal is shown on the page with its reason."""
@@ -328,6 +334,7 @@ def case_act(request, pk: int, action: str):
     return _detail(request, case, bound=(action, form), status=400)
 
 
+@never_cache
 @require_POST
 def case_reveal(request, pk: int):
     """The office sees the unmasked ID number, phone and address; the access log records it."""
@@ -337,6 +344,7 @@ def case_reveal(request, pk: int):
     return _detail(request, case, unmasked=True)
 
 
+@never_cache
 def attachment_download(request, pk: int, attachment_pk: int):
     case = _visible_case(request, pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
@@ -358,6 +366,7 @@ DOCUMENTS = {
 }
 
 
+@never_cache
 def case_print(request, pk: int, document: str) -> HttpResponse:
     """A document for the petitioner; unmasked values (``?full=1``) and the query code are
     written to the access log."""
@@ -391,6 +400,7 @@ def case_print(request, pk: int, document: str) -> HttpResponse:
 LEADER_PAGE_ROWS = 300  # a leader has a few dozen a year; the register serves longer lists
 
 
+@never_cache
 def leader_cases(request):
     """The cases taken on the leader's duty days, with where each stands (office: all leaders)."""
     user = request.user

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from accounts.access import STAFF_ROLES, require_role
 from petitions import exports
+from petitions.access import may_reveal
 from petitions.forms.register import read_filters, render_filter_form
 from petitions.paging import SORTS, Page
 from petitions.register import EXPORT_LIMIT, cases_to_export, register_page
@@ -63,17 +66,24 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "search_term": data.get("q", ""),
             **_page_links(request.GET, page),
             "export_query": _query_with(request.GET),
+            "may_export_unmasked": may_reveal(request.user),
             "due_soon_days": settings.DUE_SOON_DAYS,
         },
     )
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 @require_role(*STAFF_ROLES)
 def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The filtered register as .xlsx or CSV; unmasked exports are written to the access log."""
+    """The filtered register as .xlsx or CSV (the filters in the query string): masked by
+    default; unmasked only as a POST that asks for it (``unmasked=1``), by those allowed, and
+    written to the access log."""
     if fmt not in exports.EXPORT_FORMATS:
         raise Http404
+    unmasked = request.method == "POST" and request.POST.get("unmasked") == "1"
+    if unmasked and not may_reveal(request.user):
+        raise PermissionDenied
     _form, data = read_filters(request.GET)
     cases = cases_to_export(request.user, data)
     if cases is None:
@@ -83,4 +93,4 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
             % {"limit": EXPORT_LIMIT},
         )
         return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
-    return exports.export_response(request, cases, fmt)
+    return exports.export_response(request, cases, fmt, unmasked=unmasked)

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from petitions.forms.cases import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from petitions.forms.uploads import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from tests.operations.postgres import ROOT
 
 DEPLOY = ROOT / "deploy"

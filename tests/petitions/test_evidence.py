@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from petitions import people, workflow
-from petitions.forms.cases import MAX_ATTACHMENT_BYTES
+from petitions.forms.uploads import MAX_ATTACHMENT_BYTES
 from petitions.models import Attachment, Case, CaseLog, State
 from tests.factories import make_leader, register
 

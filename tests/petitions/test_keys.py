@@ -32,7 +32,14 @@ KEY_B = base64.urlsafe_b64encode(b"B" * 32).decode("ascii")
 FP_A = crypto.ring_for(KEY_A).newest.fingerprint
 FP_B = crypto.ring_for(KEY_B).newest.fingerprint
 PHONE = "+8613800138000"
-ENCRYPTED = ("query_code", "petitioner_phone", "petitioner_id_number", "petitioner_address")
+ENCRYPTED = (
+    "query_code",
+    "petitioner_name",
+    "petitioner_phone",
+    "petitioner_id_number",
+    "petitioner_address",
+    "representatives",
+)
 CaseEvent = Case.events.rel.related_model
 
 
@@ -57,6 +64,7 @@ def a_case(**overrides) -> Case:
     return make_case(
         petitioner_phone_hash=lookup_hash(PHONE),
         petitioner_id_hash=lookup_hash(ID_NUMBER),
+        representatives="王强、赵敏",
         **overrides,
     )
 
@@ -242,6 +250,7 @@ def assert_all_under(key: str) -> None:
         for row in model.objects.all():
             assert row.petitioner_id_hash == ring.lookup_hash(row.petitioner_id_number)
             assert row.petitioner_phone_hash == ring.lookup_hash(row.petitioner_phone)
+            assert row.petitioner_name_hash == ring.lookup_hash(row.petitioner_name) != ""
 
 
 def test_reencrypt_rewrites_every_record_and_its_history(settings):
