@@ -172,8 +172,8 @@ class CaseQuerySet(models.QuerySet):
         """The cases a user may see at all (checked on the server for every view and export).
 
         The office and administrators see every case; a handling unit its own unit's cases; a
-        leader the cases taken on their duty days. Accusations (检举控告类) are never shown to
-        units or leaders: the accused must not learn who accused them.
+        leader those taken on their duty days or in their charge (包案). Accusations (检举控告类)
+        are never shown to units or leaders: the accused must not learn who accused them.
         """
         if is_office(user):
             return self
@@ -182,7 +182,7 @@ class CaseQuerySet(models.QuerySet):
             allowed |= models.Q(unit__in=Unit.objects.filter(members=user))
         leader = leader_of(user)
         if leader is not None:
-            allowed |= models.Q(leader=leader)
+            allowed |= models.Q(leader=leader) | models.Q(leader_in_charge=leader)
         return self.filter(allowed).exclude(classification=Classification.ACCUSATION)
 
 
@@ -253,6 +253,14 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("receiving leader"),
     )
+    leader_in_charge = models.ForeignKey(
+        Leader,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_in_charge",
+        verbose_name=_("leader in charge (包案)"),
+    )
     repeat_of = models.ForeignKey(
         "self",
         null=True,
@@ -262,6 +270,7 @@ class Case(models.Model):
         verbose_name=_("repeats case"),
     )
     is_repeat = models.BooleanField(_("repeat petition"), default=False)
+    is_first_petition = models.BooleanField(_("first petition (初信初访)"), default=False)
 
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.REGISTERED
@@ -359,9 +368,9 @@ class Case(models.Model):
         super().save(*args, **kwargs)
 
     def is_led_by(self, user) -> bool:
-        """Whether ``user`` is the leader who received this case on a duty day."""
+        """Whether ``user`` is the leader who received this case or the leader in charge."""
         leader = leader_of(user)
-        return leader is not None and self.leader_id == leader.pk
+        return leader is not None and leader.pk in (self.leader_id, self.leader_in_charge_id)
 
     def needs_referral(self) -> bool:
         return needs_referral(self.category, self.in_litigation, self.skipped_level)
@@ -429,6 +438,9 @@ class CaseLog(models.Model):
         EXTENSION = "extension", _("Extension")
         RELEASE = "release", _("Identity released")
         FEEDBACK = "feedback", _("Petitioner's feedback")
+        SUPERVISION_REPLY = "supervision_reply", _("The unit's reply to a supervision")
+        CHARGE = "leader_in_charge", _("Leader in charge (包案)")
+        FIRST_PETITION = "first_petition", _("First petition (初信初访) corrected")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="logs")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -481,3 +493,7 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.case_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+# Supervision instructions (督办) and their replies live in their own module, loaded with these.
+from petitions.casework_models import Supervision  # noqa: E402, F401

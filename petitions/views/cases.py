@@ -9,9 +9,6 @@ what the user may not do, with the reason.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +17,6 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,7 +26,6 @@ from petitions.forms.cases import (
     AcceptForm,
     AnswerForm,
     AssignForm,
-    CaseActionForm,
     CaseForm,
     CommentForm,
     ExtensionForm,
@@ -39,9 +34,10 @@ from petitions.forms.cases import (
     ReasonForm,
     RefuseForm,
     ReviewRequestForm,
-    SupervisionForm,
 )
-from petitions.models import CLOSED_STATES, Case, CaseLog, State
+from petitions.models import CLOSED_STATES, Case, State
+from petitions.views.casework import CASEWORK_STEPS
+from petitions.views.steps import Step, with_comment
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -55,7 +51,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 def _visible_case(request, pk: int) -> Case:
     cases = Case.objects.visible_to(request.user).select_related(
-        "unit", "leader", "duty", "referral_reason", "repeat_of", "created_by"
+        "unit", "leader", "leader_in_charge", "duty", "referral_reason", "repeat_of", "created_by"
     )
     return get_object_or_404(cases, pk=pk)
 
@@ -118,23 +114,6 @@ def case_new(request):
 # --- The steps of the handling ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    """A workflow step as the detail page offers it: its form, its call, what it says after."""
-
-    form: type[CaseActionForm]
-    run: Callable[[Case, Any, dict], object]
-    done: Promise
-    style: str = "primary"
-
-
-def _with_comment(verb):
-    """The common shape of a step: the workflow verb takes the version and a comment."""
-    return lambda case, user, data: verb(
-        case, by=user, version=data["version"], comment=data["comment"]
-    )
-
-
 STEPS: dict[str, Step] = {
     "accept": Step(
         AcceptForm,
@@ -164,7 +143,7 @@ STEPS: dict[str, Step] = {
     ),
     "start": Step(
         CommentForm,
-        _with_comment(workflow.start_handling),
+        with_comment(workflow.start_handling),
         gettext_lazy("Handling has started."),
     ),
     "note": Step(
@@ -180,7 +159,7 @@ STEPS: dict[str, Step] = {
     ),
     "return": Step(
         ReasonForm,
-        _with_comment(workflow.return_answer),
+        with_comment(workflow.return_answer),
         gettext_lazy("The draft was returned to the unit."),
         "outline-danger",
     ),
@@ -198,18 +177,18 @@ STEPS: dict[str, Step] = {
     ),
     "close": Step(
         CommentForm,
-        _with_comment(workflow.close_case),
+        with_comment(workflow.close_case),
         gettext_lazy("The case was closed."),
     ),
     "review": Step(
         ReviewRequestForm,
-        _with_comment(workflow.request_review),
+        with_comment(workflow.request_review),
         gettext_lazy("The review was opened."),
         "outline-primary",
     ),
     "second_review": Step(
         ReviewRequestForm,
-        _with_comment(workflow.request_second_review),
+        with_comment(workflow.request_second_review),
         gettext_lazy("The second review was opened."),
         "outline-primary",
     ),
@@ -223,26 +202,22 @@ STEPS: dict[str, Step] = {
     ),
     "approve_extension": Step(
         CommentForm,
-        _with_comment(workflow.approve_extension),
+        with_comment(workflow.approve_extension),
         gettext_lazy("The extension was approved."),
     ),
     "refuse_extension": Step(
         ReasonForm,
-        _with_comment(workflow.refuse_extension),
+        with_comment(workflow.refuse_extension),
         gettext_lazy("The extension was refused."),
         "outline-danger",
     ),
     "release": Step(
         ReasonForm,
-        _with_comment(workflow.release_identity),
+        with_comment(workflow.release_identity),
         gettext_lazy("The petitioner's identity was released to the unit."),
         "outline-warning",
     ),
-    "supervise": Step(
-        SupervisionForm,
-        lambda c, u, d: workflow.add_supervision(c, by=u, comment=d["comment"]),
-        gettext_lazy("The instruction was recorded and sent to the unit."),
-    ),
+    **CASEWORK_STEPS,  # supervision, reply, leader in charge, 初信初访 (views/casework.py)
 }
 
 
@@ -302,6 +277,7 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
         ),
         "attachment_count": case.attachments.count(),
         "logs": case.logs.select_related("by"),
+        "supervisions": case.supervisions.select_related("leader", "replied_by"),
         "forms": forms,
         "alert": alert,
         "repeat_of": visible.filter(pk=case.repeat_of_id).first() if case.repeat_of_id else None,
@@ -327,7 +303,7 @@ def case_act(request, pk: int, action: str):
     form = step.form(request.POST, case=case, prefix=action)
     if form.is_valid():
         try:
-            step.run(case, request.user, form.cleaned_data)
+            result = step.run(case, request.user, form.cleaned_data)
         except workflow.StaleCase as error:
             fresh = _visible_case(request, pk)
             return _detail(request, fresh, alert=error.messages, status=409)
@@ -338,7 +314,7 @@ def case_act(request, pk: int, action: str):
                 return _detail(request, case, alert=error.messages, status=status)
             return _detail(request, case, bound=(action, form), status=status)
         else:
-            messages.success(request, step.done)
+            messages.success(request, step.done(result) if callable(step.done) else step.done)
             return redirect("petitions:detail", pk=case.pk)
     return _detail(request, case, bound=(action, form), status=400)
 
@@ -411,13 +387,17 @@ def leader_cases(request):
     """The cases taken on the leader's duty days, with where each stands (office: all leaders)."""
     user = request.user
     _require(access.may_see_leader_cases(user))
-    supervision = Q(logs__action=CaseLog.Action.SUPERVISION)
+    late = Q(
+        supervisions__replied_at__isnull=True,
+        supervisions__reply_due__lt=timezone.localdate(),
+    )
     cases = (
         access.leader_cases(user)
         .select_related("unit", "leader", "duty")
         .annotate(
-            supervisions=Count("logs", filter=supervision),
-            last_supervision=Max("logs__at", filter=supervision),
+            supervision_count=Count("supervisions"),
+            last_supervision=Max("supervisions__issued_at"),
+            late_replies=Count("supervisions", filter=late),
         )
         .order_by("-received_at", "-id")
     )[:LEADER_PAGE_ROWS]
@@ -428,5 +408,6 @@ def leader_cases(request):
         "open_count": len(open_cases),
         "overdue_count": sum(1 for c in open_cases if c.is_overdue()),
         "today": timezone.localdate(),
+        "closed_states": CLOSED_STATES,
     }
     return render(request, "petitions/leader_cases.html", context)
