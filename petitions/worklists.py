@@ -239,19 +239,23 @@ def administrator_sections(user, today: datetime.date) -> list[Section]:
             work_cases(user).extension_requested(),
             *_due_order(),
         ),
-        # MERGE HOOK (outbox, accounts.models.Message): filled by failed_messages().
-        Section("failed_messages", _("Messages that could not be sent"), MESSAGES),
+        # MERGE HOOK (outbox, accounts.models.Message): see failed_messages().
+        Section(
+            "failed_messages", _("Messages that could not be sent"), MESSAGES, failed_messages()
+        ),
     ]
 
 
-def failed_messages(limit: int) -> tuple[list, int]:
-    """The outgoing messages that failed, for the administrators (the first ``limit``, and how
-    many in all).
+def failed_messages() -> QuerySet | None:
+    """The outgoing messages that could not be sent, newest first, for the administrators: the
+    worklist lists the first ``SECTION_ROWS`` and counts them all, in the navigation bar too.
 
     MERGE HOOK: the outbox (``accounts.models.Message``, state failed) is added on another
-    branch; the lead wires it here, e.g. ``Message.objects.filter(state=Message.State.FAILED)``.
+    branch; the lead wires it here, e.g.
+    ``Message.objects.filter(state=Message.State.FAILED).order_by("-created_at")``.
+    Until then there is nothing to list (None).
     """
-    return [], 0
+    return None
 
 
 def sections_for(user, today: datetime.date) -> tuple[list[Section], Leader | None]:
@@ -281,8 +285,9 @@ def worklist_for(user, today: datetime.date) -> Worklist | None:
     _fill(sections, CASES, CASE_FIELDS, ListedCase.from_values)
     _fill(sections, SUPERVISIONS, SUPERVISION_FIELDS, SupervisionRow.from_values)
     for section in sections:
-        if section.kind == MESSAGES:
-            section.rows, section.total = failed_messages(SECTION_ROWS)
+        if section.kind == MESSAGES and section.query is not None:
+            section.rows = list(section.query[:SECTION_ROWS])
+            section.total = section.query.count()
         if section.kind == CASES:
             for row in section.rows:
                 _describe(row, today)
