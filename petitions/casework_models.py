@@ -35,6 +35,16 @@ from schedules.models import Leader, Unit
 HANDLING_STATES = (State.ACCEPTED, State.ASSIGNED, State.IN_PROGRESS, State.ANSWER_DRAFTED)
 
 
+# A unit works on a case in these states (not once the answer is out, until a review).
+UNIT_STATES = (
+    State.ASSIGNED,
+    State.IN_PROGRESS,
+    State.ANSWER_DRAFTED,
+    State.REVIEW,
+    State.SECOND_REVIEW,
+)
+
+
 def units_of(user) -> models.QuerySet[Unit]:
     """The units ``user`` is a member of (a subquery: no query of its own)."""
     return Unit.objects.filter(members=user).values("pk")
@@ -73,6 +83,10 @@ class WorkCaseQuerySet(CaseQuerySet):
         Through the due-date expression of the open cases' index, as the register does.
         """
         return self.open().alias(due_key=DUE_KEY).filter(due_key__lte=day)
+
+    def with_the_unit(self):
+        """Cases a unit is working on: handling, its draft with the office, a (second) review."""
+        return self.filter(state__in=UNIT_STATES)
 
     def of_units_of(self, user):
         """The cases handed to one of the user's units."""

@@ -183,7 +183,7 @@ def office_sections(user, today: datetime.date) -> list[Section]:
             _("Supervision replies still owed (督办)"),
             SUPERVISIONS,
             Supervision.objects.visible_to(user).awaiting_reply().order_by("reply_due", "id"),
-            note=_("Instructions on cases without a unit wait for the office to assign them."),
+            note=_("Those on a case not yet assigned wait for the office to assign it."),
             in_nav=False,
         ),
     ]
@@ -194,7 +194,7 @@ def unit_sections(user, today: datetime.date) -> list[Section]:
         _cases(
             "unit_cases",
             _("Our cases, by due date"),
-            work_cases(user).of_units_of(user).open(),
+            work_cases(user).of_units_of(user).with_the_unit(),
             *_due_order(),
         ),
         Section(
