@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, Count, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
@@ -416,8 +416,11 @@ def nav_counts(user, today: datetime.date) -> dict[str, int]:
 
 
 def forget_counts(**kwargs) -> None:
-    """A case or instruction changed: every cached count is out of date."""
-    cache.delete(_cache_key("stamp"))
+    """A case or instruction changed: every cached count is out of date, now and once the
+    change is committed (a count made in between, before the commit, would miss it)."""
+    key = _cache_key("stamp")
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def connect_receivers() -> None:
