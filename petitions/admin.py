@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from petitions.identity import mask_id_number, mask_phone, mask_text
-from petitions.models import AccessLog, Attachment, Case, CaseLog, ReferralReason
+from petitions.models import AccessLog, Attachment, Case, CaseLog, ReferralReason, Supervision
 
 
 @admin.register(ReferralReason)
@@ -95,8 +95,10 @@ class CaseAdmin(ReadOnlyAdmin):
         "referral_note",
         "duty",
         "leader",
+        "leader_in_charge",
         "repeat_of",
         "is_repeat",
+        "is_first_petition",
         "unit",
         "instructions",
         "identity_released",
@@ -147,3 +149,14 @@ class AccessLogAdmin(ReadOnlyAdmin):
     search_fields = ["case__number", "user__username", "detail"]
     list_select_related = ["case", "user"]
     date_hierarchy = "at"
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ReadOnlyAdmin):
+    """Leaders' instructions (督办) and the units' replies: given and answered on the case."""
+
+    list_display = ["issued_at", "case", "leader", "reply_due", "replied_at", "replied_by"]
+    list_filter = ["leader"]
+    search_fields = ["case__number", "instruction", "reply"]
+    list_select_related = ["case", "leader", "replied_by"]
+    date_hierarchy = "issued_at"

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.access import grant_role_permissions
 from petitions import casework, workflow
 from petitions.models import Case, CaseLog, Classification, State, Supervision
 from tests.factories import at, code_of, make_unit, register, walk
@@ -367,3 +368,17 @@ def test_the_leaders_page_counts_instructions_and_flags_late_replies(
     with time_machine.travel(at(2025, 5, 12)):
         page = client_of(leader_user).get(reverse("petitions:leader")).content.decode()
     assert "1 instruction, last 2025-05-06" in page and "1 reply late" in page
+
+
+def test_administrators_read_instructions_and_replies_in_the_admin(
+    client_of, administrator, leader_user, unit_handler, assigned
+):
+    grant_role_permissions(sender=None)
+    casework.add_supervision(assigned, by=leader_user, comment="请报告进展")
+    casework.reply_to_supervision(assigned, by=unit_handler, reply="已整改完毕")
+    client = client_of(administrator)
+    listing = client.get(reverse("admin:petitions_supervision_changelist"))
+    assert listing.status_code == 200 and assigned.number in listing.content.decode()
+    change = client.get(reverse("admin:petitions_case_change", args=[assigned.pk]))
+    assert "包案领导" in change.content.decode()  # the field is shown (in the default language)
+    assert client.post(reverse("admin:petitions_supervision_add")).status_code == 403
