@@ -88,6 +88,10 @@ class WorkCaseQuerySet(CaseQuerySet):
         """Cases a unit is working on: handling, its draft with the office, a (second) review."""
         return self.filter(state__in=UNIT_STATES)
 
+    def late(self, today: datetime.date):
+        """Open cases past their due date (``overdue``), through the same index as ``due_by``."""
+        return self.open().alias(due_key=DUE_KEY).filter(due_key__lt=today)
+
     def of_units_of(self, user):
         """The cases handed to one of the user's units."""
         return self.filter(unit__in=units_of(user))
@@ -101,10 +105,18 @@ def work_cases(user) -> WorkCaseQuerySet:
     return WorkCaseQuerySet(model=Case).visible_to(user)
 
 
+# Not yet replied to, on a case still open.
+AWAITING_REPLY = models.Q(replied_at__isnull=True) & ~models.Q(case__state__in=CLOSED_STATES)
+
+
 class SupervisionQuerySet(models.QuerySet):
     def awaiting_reply(self):
         """Not yet replied to, on a case still open (a closed case owes no reply)."""
-        return self.filter(replied_at__isnull=True).exclude(case__state__in=CLOSED_STATES)
+        return self.filter(AWAITING_REPLY)
+
+    def awaiting_or_replied_since(self, moment: datetime.datetime):
+        """What a leader follows: the replies still owed, and those given since ``moment``."""
+        return self.filter(AWAITING_REPLY | models.Q(replied_at__gte=moment))
 
     def overdue(self, today: datetime.date):
         return self.awaiting_reply().filter(reply_due__lt=today)

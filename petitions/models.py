@@ -355,6 +355,7 @@ class Case(models.Model):
                 condition=~models.Q(state__in=list(CLOSED_STATES)),
                 name="case_open_due_idx",
             ),
+            models.Index("id", condition=models.Q(extension_state="requested"), name="case_extreq"),
         ]
 
     def __str__(self) -> str:
@@ -495,5 +496,4 @@ class AccessLog(models.Model):
         return f"{self.user_id} {self.action} {self.case_id} {self.at:%Y-%m-%d %H:%M}"
 
 
-# Supervision instructions (督办) and their replies live in their own module, loaded with these.
-from petitions.casework_models import Supervision  # noqa: E402, F401
+from petitions.casework_models import Supervision  # noqa: E402, F401  (督办: loaded with these)

@@ -13,9 +13,10 @@ After sign-in every role lands on its worklist (``/work/``, ``views/worklists.py
 A user with several roles sees the sections of each. Which records a section holds is a
 QuerySet method (``casework_models.WorkCaseQuerySet``, ``SupervisionQuerySet``); this module
 puts them together. The rows of all the case sections come in one query (a ``UNION ALL`` of
-each section's first ``SECTION_ROWS``, each carrying its section's total), the supervisions in
-another, so a worklist costs the same however many cases wait. The counts in the navigation
-bar (:func:`nav_counts`) are one query, cached per user until any case or instruction changes.
+each section's first ``SECTION_ROWS``), the supervisions in another, every total (up to
+``COUNT_CAP``) in a third, so a worklist costs the same however many cases wait. The counts in
+the navigation bar (:func:`nav_counts`) come from that third query, cached per user until any
+case or instruction changes; other pages make them in one query when the cache has none.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import CharField, Count, QuerySet, Value, Window
+from django.db.models import CharField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import Promise
@@ -38,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role, roles_of
 from petitions.casework_models import Supervision, WorkCaseQuerySet, work_cases
 from petitions.models import DUE_KEY, Case, State, leader_of
-from petitions.register import ListedCase
+from petitions.register import ListedCase, start_of
 from schedules.models import Duty, Leader
 
 SECTION_ROWS = 50  # the rest of a section is counted, and found in the register
@@ -108,6 +109,14 @@ class Section:
     def more(self) -> int:
         return max(self.total - len(self.rows), 0)
 
+    @property
+    def total_label(self) -> str:
+        return count_label(self.total)
+
+    @property
+    def more_label(self) -> str:
+        return f"{self.more}+" if self.total >= COUNT_CAP else str(self.more)
+
 
 @dataclass
 class Worklist:
@@ -135,9 +144,8 @@ def office_sections(user, today: datetime.date) -> list[Section]:
         _cases(
             "to_accept",
             _("Cases to accept"),
-            cases.to_accept(),
-            "acceptance_due",
-            "id",
+            cases.to_accept(),  # while registered, the due date is the acceptance notice's
+            *_due_order(),
             register_query="state=registered",
             note=_("The petitioner is told in writing within %(days)d days of receipt.")
             % {"days": settings.ACCEPTANCE_DAYS},
@@ -207,7 +215,7 @@ def unit_sections(user, today: datetime.date) -> list[Section]:
 
 
 def leader_sections(user, today: datetime.date, leader: Leader | None) -> list[Section]:
-    recently = today - datetime.timedelta(days=settings.DUE_SOON_DAYS)
+    recently = start_of(today - datetime.timedelta(days=settings.DUE_SOON_DAYS))
     mine = Supervision.objects.visible_to(user).issued_by(leader)
     return [
         _cases(
@@ -221,9 +229,7 @@ def leader_sections(user, today: datetime.date, leader: Leader | None) -> list[S
             "my_supervisions",
             _("My supervision instructions (督办)"),
             SUPERVISIONS,
-            (mine.awaiting_reply() | mine.filter(replied_at__date__gte=recently)).order_by(
-                "-replied_at", "reply_due", "id"
-            ),
+            mine.awaiting_or_replied_since(recently).order_by("-replied_at", "reply_due", "id"),
             note=_("Waiting replies first, late ones marked; replies of the last %(days)d days.")
             % {"days": settings.DUE_SOON_DAYS},
             in_nav=False,
@@ -284,10 +290,11 @@ def worklist_for(user, today: datetime.date) -> Worklist | None:
         return None
     _fill(sections, CASES, CASE_FIELDS, ListedCase.from_values)
     _fill(sections, SUPERVISIONS, SUPERVISION_FIELDS, SupervisionRow.from_values)
+    counts = _count(user, today, sections, leader)
     for section in sections:
+        section.total = counts.get(section.key, 0)
         if section.kind == MESSAGES and section.query is not None:
             section.rows = list(section.query[:SECTION_ROWS])
-            section.total = section.query.count()
         if section.kind == CASES:
             for row in section.rows:
                 _describe(row, today)
@@ -322,7 +329,8 @@ class SupervisionRow(ListedCase):
 
 
 def _fill(sections: list[Section], kind: str, fields: Iterable[str], wrap) -> None:
-    """Fill the sections of one kind from one query: each section's first rows, its total."""
+    """Fill the sections of one kind from one query: each section's first rows, in its order
+    (each part of the union reads only those rows, down its index)."""
     group = [s for s in sections if s.kind == kind and s.query is not None]
     group = [s for s in group if not s.query.query.is_empty()]
     if not group:
@@ -330,7 +338,6 @@ def _fill(sections: list[Section], kind: str, fields: Iterable[str], wrap) -> No
     parts = [
         s.query.values(*fields).annotate(
             section=Value(s.key, output_field=CharField()),
-            total=Window(Count("pk")),
             rank=Window(RowNumber(), order_by=list(s.query.query.order_by)),
         )[:SECTION_ROWS]
         for s in group
@@ -340,40 +347,54 @@ def _fill(sections: list[Section], kind: str, fields: Iterable[str], wrap) -> No
     ranked: dict[str, list[tuple[int, Any]]] = {s.key: [] for s in group}
     for values in combined:
         key = values.pop("section")
-        by_key[key].total = values.pop("total")
         ranked[key].append((values.pop("rank"), wrap(values)))
     for key, rows in ranked.items():
         by_key[key].rows = [row for _rank, row in sorted(rows, key=lambda pair: pair[0])]
 
 
-# --- The counts in the navigation bar ---------------------------------------------------------
+# --- The counts ----------------------------------------------------------------------------
+
+# Each count stops here ("1000+"): a list that long is read in the register, not counted on
+# every page, and the count costs the same however far the backlog has grown.
+COUNT_CAP = 1000
+
+
+def count_label(count: int) -> str:
+    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
 
 
 def _overdue_queries(user, today: datetime.date, leader: Leader | None) -> dict[str, QuerySet]:
     """What is late, per role: the red count in the navigation bar."""
     roles = roles_of(user)
     late: dict[str, QuerySet] = {}
+    by_due = _due_order()
     if Role.PETITION_OFFICE in roles:
-        late["office_overdue"] = work_cases(user).overdue(today)
+        late["office_overdue"] = work_cases(user).late(today).order_by(*by_due)
     if Role.HANDLING_UNIT in roles:
-        late["unit_overdue"] = work_cases(user).of_units_of(user).overdue(today)
+        late["unit_overdue"] = work_cases(user).of_units_of(user).late(today).order_by(*by_due)
         late["unit_replies_late"] = Supervision.objects.owed_by(user).filter(reply_due__lt=today)
     if Role.LEADER in roles:
         late["leader_replies_late"] = (
             Supervision.objects.visible_to(user).issued_by(leader).overdue(today)
         )
-        late["in_charge_overdue"] = work_cases(user).in_charge_of(leader).overdue(today)
+        late["in_charge_overdue"] = (
+            work_cases(user).in_charge_of(leader).late(today).order_by(*by_due)
+        )
     return late
 
 
 def count_each(queries: dict[str, QuerySet]) -> dict[str, int]:
-    """Count several querysets in one query: a scalar subquery each."""
+    """Count several querysets (each up to ``COUNT_CAP``) in one query: a subquery each.
+
+    Each keeps its order: the first ``COUNT_CAP`` rows are read down the index of that order,
+    as the rows of its section are, never the whole backlog.
+    """
     counts = dict.fromkeys(queries, 0)
     selects, params = [], []
     for key, query in queries.items():
         if query.query.is_empty():
             continue
-        sql, query_params = query.order_by().values("pk").query.sql_with_params()
+        sql, query_params = query.values("pk")[:COUNT_CAP].query.sql_with_params()
         selects.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS counted)"))
         params.extend(query_params)
     if selects:
@@ -383,17 +404,35 @@ def count_each(queries: dict[str, QuerySet]) -> dict[str, int]:
     return counts
 
 
-def compute_nav_counts(user, today: datetime.date) -> dict[str, int]:
-    """``waiting``: the records of the user's worklist sections that count; ``overdue``: what
-    is late among them. One query."""
-    sections, leader = sections_for(user, today)
-    waiting = {s.key: s.query for s in sections if s.in_nav and s.query is not None}
+def _count(user, today: datetime.date, sections: list[Section], leader) -> dict[str, int]:
+    """Every section's total and what is late, in one query; the navigation bar's counts,
+    made from them, are kept for the pages that follow."""
+    listed = {s.key: s.query for s in sections if s.query is not None}
     late = _overdue_queries(user, today, leader)
-    counts = count_each({**waiting, **late})
-    return {
-        "waiting": sum(counts[key] for key in waiting),
-        "overdue": sum(counts[key] for key in late),
-    }
+    counts = count_each({**listed, **late})
+    in_nav = [s.key for s in sections if s.in_nav and s.query is not None]
+    cache.set(_counts_key(user, today), _nav(counts, in_nav, late), NAV_CACHE_SECONDS)
+    return counts
+
+
+def _nav(counts: dict[str, int], in_nav: Iterable[str], late: Iterable[str]) -> dict:
+    """The two numbers of the navigation bar, "+" when one of their parts reached the cap."""
+    nav = {}
+    for name, keys in (("waiting", list(in_nav)), ("overdue", list(late))):
+        total = sum(counts[key] for key in keys)
+        capped = any(counts[key] >= COUNT_CAP for key in keys)
+        nav[name] = total
+        nav[f"{name}_label"] = f"{total}+" if capped else str(total)
+    return nav
+
+
+def compute_nav_counts(user, today: datetime.date) -> dict:
+    """``waiting``: the records of the user's worklist sections that count; ``overdue``: what
+    is late among them (with their labels, "1000+" past the cap). One query."""
+    sections, leader = sections_for(user, today)
+    in_nav = {s.key: s.query for s in sections if s.in_nav and s.query is not None}
+    late = _overdue_queries(user, today, leader)
+    return _nav(count_each({**in_nav, **late}), in_nav, late)
 
 
 NAV_CACHE_SECONDS = 300
@@ -403,11 +442,17 @@ def _cache_key(name: str) -> str:
     return f"petitions:work:{connection.settings_dict['NAME']}:{name}"
 
 
-def nav_counts(user, today: datetime.date) -> dict[str, int]:
-    """The navigation bar's counts, cached per user and day until a case or an instruction
-    changes (a new stamp), so that a page pays no query for them most of the time."""
+def _counts_key(user, today: datetime.date) -> str:
+    """Per user and day, and per stamp: a new stamp (any change) makes every count stale."""
     stamp = cache.get_or_set(_cache_key("stamp"), time.time_ns, None)
-    key = _cache_key(f"counts:{user.pk}:{today.isoformat()}:{stamp}")
+    return _cache_key(f"counts:{user.pk}:{today.isoformat()}:{stamp}")
+
+
+def nav_counts(user, today: datetime.date) -> dict:
+    """The navigation bar's counts, cached per user and day until a case or an instruction
+    changes, so that a page pays no query for them most of the time (the worklist page
+    refreshes them with its own)."""
+    key = _counts_key(user, today)
     counts = cache.get(key)
     if counts is None:
         counts = compute_nav_counts(user, today)

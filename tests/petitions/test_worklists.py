@@ -288,6 +288,27 @@ def test_the_counts_follow_a_change_at_once(client_of, clerk):
     assert nav_count(client.get(WORK).content.decode(), "waiting") == 2
 
 
+def test_the_worklist_page_leaves_the_counts_for_the_next_page(
+    client_of, clerk, django_assert_max_num_queries
+):
+    client = client_of(clerk)
+    client.get(reverse("petitions:list"))  # the register's filter choices are cached
+    make_case()  # a change: the counts cached so far are stale
+    worklist(client)
+    with django_assert_max_num_queries(3):  # the session, the user, the page: no count
+        page = client.get(reverse("petitions:list")).content.decode()
+    assert nav_count(page, "waiting") == 1
+
+
+def test_counts_stop_at_the_cap(client_of, english, clerk, monkeypatch):
+    monkeypatch.setattr("petitions.worklists.COUNT_CAP", 3)
+    for i in range(5):
+        make_case(title=f"待受理{i}")
+    page = worklist(client_of(clerk))
+    assert 'data-count="waiting">3+<' in page
+    assert "3+</span></h2>" in section(page, "to_accept")
+
+
 def test_a_unit_counts_only_its_own(client_of, unit, unit_handler, other_handler):
     make_case(state=State.IN_PROGRESS, unit=unit, due_date=datetime.date(2000, 1, 1))
     mine = client_of(unit_handler).get(WORK).content.decode()
@@ -307,31 +328,29 @@ def test_the_office_worklist_costs_the_same_queries_however_many_cases(
         state = [State.REGISTERED, State.ACCEPTED, State.ANSWER_DRAFTED][i % 3]
         make_case(state=state, unit=unit, due_date=datetime.date(2000, 1, 1) if i % 2 else None)
     client = client_of(clerk)
-    client.get(WORK)  # the navigation bar's counts are cached from here
-    # The session, the user, the cases of every section, the supervisions.
-    with django_assert_max_num_queries(4):
+    # The session, the user; the cases of every section, the supervisions, every count (which
+    # the navigation bar reuses).
+    with django_assert_max_num_queries(5):
         worklist(client)
 
 
-def test_a_unit_worklist_costs_four_queries(
+def test_a_unit_worklist_costs_five_queries(
     client_of, unit, unit_handler, leader_user, assigned, django_assert_max_num_queries
 ):
     casework.add_supervision(assigned, by=leader_user, comment="请报告进展")
     client = client_of(unit_handler)
-    client.get(WORK)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         worklist(client)
 
 
-def test_a_leader_worklist_costs_six_queries(
+def test_a_leader_worklist_costs_seven_queries(
     client_of, leader, leader_user, assigned, django_assert_max_num_queries
 ):
     casework.take_charge(assigned, by=leader_user)
     casework.add_supervision(assigned, by=leader_user, comment="请报告进展")
     client = client_of(leader_user)
-    client.get(WORK)
-    # The session, the user, their leader; the cases, the supervisions, the next duty.
-    with django_assert_max_num_queries(6):
+    # The session, the user, their leader; the cases, the supervisions, the counts, the duty.
+    with django_assert_max_num_queries(7):
         worklist(client)
 
 
