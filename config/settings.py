@@ -211,6 +211,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.site",
+                "petitions.context_processors.worklist",
             ],
         },
     },
@@ -235,7 +236,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "schedules:home"
+LOGIN_REDIRECT_URL = "work:home"  # each role starts on its worklist (petitions/worklists.py)
 LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -428,6 +429,8 @@ EXTENSION_MAX_DAYS = env_int("EXTENSION_MAX_DAYS", 30, minimum=1)
 REVIEW_REQUEST_DAYS = env_int("REVIEW_REQUEST_DAYS", 30, minimum=1)
 REVIEW_HANDLING_DAYS = env_int("REVIEW_HANDLING_DAYS", 30, minimum=1)
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7, minimum=1)
+# Days a unit has, by default, to reply to a leader's supervision instruction (督办).
+SUPERVISION_REPLY_DAYS = env_int("SUPERVISION_REPLY_DAYS", 7, minimum=1)
 # Case lookups (right or wrong) one address may make in an hour (petitions/ratelimit.py).
 LOOKUP_ATTEMPTS_PER_HOUR = env_int("LOOKUP_ATTEMPTS_PER_HOUR", 10, minimum=1)
 # 32 random bytes, urlsafe base64: encrypts petitioners' ID numbers, phones and addresses.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("cases/", include("petitions.urls")),
+    path("work/", include("petitions.work_urls")),
     path("lookup/", include("petitions.lookup_urls")),
     path("stats/", include("petitions.stats_urls")),
     path("", include("schedules.urls")),

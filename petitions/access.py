@@ -6,7 +6,7 @@ Views, forms, services and templates ask this module; the workflow's transitions
 
 Who acts, relative to one case: the petition office (and administrators, who can do what the
 office does), administrators (approve extensions), the handling unit (for an accusation: the
-office itself) and the receiving leader.
+office itself) and the receiving leader or the leader in charge of the case (包案).
 
 Who sees the petitioner's identity, and the access log of every unmasked view; the rules
 (《信访工作条例》: never disclose a petitioner's identity or material to the people or unit
@@ -18,7 +18,8 @@ complained about):
   every print of unmasked values, writes an append-only ``AccessLog`` entry.
 * A handling unit sees the petitioner's name and (masked) contact data only once the office
   has released the identity for that case; before that it reads "(withheld)".
-* The receiving leader met the petitioner: name and masked contact data.
+* The receiving leader met the petitioner, the leader in charge answers for the case: name and
+  masked contact data.
 
 The petitioner, without signing in, sees their own case with its number and query code (only
 the columns in ``PUBLIC_FIELDS``) and may rate the answer once it is delivered.
@@ -59,13 +60,13 @@ from schedules.models import Duty, Unit
 OFFICE = "office"  # petition office staff, and administrators (who can do office actions)
 ADMIN = "admin"  # administrators: approve extensions
 UNIT = "unit"  # members of the case's handling unit (for accusations: the office itself)
-LEADER = "leader"  # the leader who received the case on a duty day
+LEADER = "leader"  # the leader who received the case on a duty day, or the leader in charge
 
 ACTOR_LABELS = {
     OFFICE: _("the petition office"),
     ADMIN: _("an administrator"),
     UNIT: _("the handling unit"),
-    LEADER: _("the receiving leader"),
+    LEADER: _("the receiving leader or the leader in charge"),
 }
 
 

@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.identity import mask_id_number, mask_name, mask_phone, mask_text
 from petitions.matters import Industry, PollutionSubtype, PollutionType
-from petitions.models import AccessLog, Attachment, Case, CaseLog, Letter, ReferralReason, Review
+from petitions.models import (
+    AccessLog,
+    Attachment,
+    Case,
+    CaseLog,
+    Letter,
+    ReferralReason,
+    Review,
+    Supervision,
+)
 
 
 @admin.register(ReferralReason)
@@ -121,8 +130,10 @@ class CaseAdmin(ReadOnlyAdmin):
         "referral_note",
         "duty",
         "leader",
+        "leader_in_charge",
         "repeat_of",
         "is_repeat",
+        "is_first_petition",
         "unit",
         "instructions",
         "identity_released",
@@ -213,3 +224,14 @@ class PollutionTypeAdmin(_ListAdmin):
 class IndustryAdmin(_ListAdmin):
     list_display = ["code", "name", "name_en", "order", "active"]
     fields = ["code", "name", "name_en", "order", "active"]
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ReadOnlyAdmin):
+    """Leaders' instructions (督办) and the units' replies: given and answered on the case."""
+
+    list_display = ["issued_at", "case", "leader", "reply_due", "replied_at", "replied_by"]
+    list_filter = ["leader"]
+    search_fields = ["case__number", "instruction", "reply"]
+    list_select_related = ["case", "leader", "replied_by"]
+    date_hierarchy = "issued_at"

@@ -7,8 +7,10 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petition cases")
 
     def ready(self) -> None:
-        """Connect the register's cache receivers once the models are loaded."""
-        # Imported here, as Django wants: the module reads models, which need the app registry.
-        from petitions import caching
+        """Connect the register's and the worklists' cache receivers once the models are
+        loaded."""
+        # Imported here, as Django wants: the modules read models, which need the app registry.
+        from petitions import caching, worklists
 
         caching.connect_receivers()
+        worklists.connect_receivers()

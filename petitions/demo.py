@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_USERNAMES, is_demo_account
-from petitions import delivery, feedback, handoffs, intake, reviews, workflow
+from petitions import casework, delivery, feedback, handoffs, intake, reviews, workflow
 from petitions.demo_cases import (
     ADMIN,
     BUREAU_ITSELF,
@@ -205,7 +205,8 @@ ACTIONS: dict[str, Callable[[Case, object, Step], object]] = {
     "approve_extension": lambda case, by, step: workflow.approve_extension(
         case, by=by, comment=step.text
     ),
-    "supervise": lambda case, by, step: workflow.add_supervision(case, by=by, comment=step.text),
+    "supervise": lambda case, by, step: casework.add_supervision(case, by=by, comment=step.text),
+    "take_charge": lambda case, by, step: casework.take_charge(case, by=by, comment=step.text),
     "draft": lambda case, by, step: workflow.draft_answer(case, by=by, answer=step.text),
     "approve": lambda case, by, step: workflow.approve_answer(
         case, by=by, **({"issuer": None} if step.unit == BUREAU_ITSELF else {})

@@ -78,6 +78,10 @@ def supervise(instruction: str) -> Step:
     return Step("supervise", LEADER, text=instruction)
 
 
+def take_charge(comment: str = "") -> Step:
+    return Step("take_charge", LEADER, text=comment)
+
+
 def draft(answer: str) -> Step:
     return Step("draft", UNIT, text=answer)
 
@@ -251,7 +255,8 @@ DEMO_CASES = [
             ),
         ],
     ),
-    # Taken on a leader's reception day: extended, and supervised by the leader.
+    # Taken on a leader's reception day: the leader takes charge (包案), it is extended, and
+    # the leader's supervision waits for the unit's reply.
     DemoCase(
         title="南环路垃圾中转站异味及渗滤液问题",
         content=(
@@ -266,6 +271,7 @@ DEMO_CASES = [
         time=T(9, 30),
         steps=[
             accept(),
+            take_charge("接访领导包案，跟踪到底。"),
             assign(
                 SHUANGTA_BRANCH,
                 "局领导接访日交办：请会同城市管理部门研究除臭和渗滤液收集方案，限期答复。",

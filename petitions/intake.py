@@ -1,12 +1,13 @@
-"""Intake: registering a petition, and recognising a repeat petition (重复访).
+"""Intake: registering a petition, recognising a repeat petition (重复访) and a first one.
 
 This module holds what happens before and as a case enters the workflow: its number
 (朝环信〔2025〕0007, from a locked per-year counter) and query code, the duty day a case taken on
 a leader's reception or visit day links to, ``register_case`` (one case per submitted form,
 attachments stored under random names, a matter that is not taken up recorded as not accepted
-at once) and the search for earlier related and unresolved cases of the same petitioner or
-place. It is apart from ``petitions/workflow.py``, which holds what happens to a registered case
-(transitions, extension, identity release, supervision): intake builds on the workflow's
+at once), the search for earlier related and unresolved cases of the same petitioner or
+place, and whether the case is a first petition (初信初访). It is apart from
+``petitions/workflow.py``, which holds what happens to a registered case (transitions,
+extension, identity release; supervision in ``casework.py``): intake builds on the workflow's
 ``record_acceptance`` and ``record_refusal``, and the workflow never imports intake. The
 referral rule is the model's (``needs_referral``), the time limits ``petitions/timelimits.py``'s,
 and who may register ``petitions/access.py``'s.
@@ -293,6 +294,7 @@ def _register(
         for upload in attachments:
             store_attachment(case, upload, by)
         warnings = _mark_repeat(case)
+        _mark_first_petition(case)
         write_log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
         accept_now, assign_to = accepting
         if case.referral_reason_id:
@@ -409,3 +411,23 @@ def _mark_repeat(case: Case) -> list[str]:
             % {"label": Category.UNRESOLVED.label}
         )
     return warnings
+
+
+# --- First petitions (初信初访) -----------------------------------------------------------------
+
+
+def is_first_petition(case: Case) -> bool:
+    """初信初访: the petitioner's first petition on the matter. Not a repeat, and no earlier case
+    of the same petitioner (ID number or phone) at the same place in the same category; a case
+    whose petitioner cannot be recognised counts as first unless it repeats. The office corrects
+    the mark on the case when it knows better (``casework.set_first_petition``)."""
+    if case.is_repeat:
+        return False
+    earlier = related_cases(case).filter(_same_petitioner(case) & _same_place(case))
+    return not earlier.exists()
+
+
+def _mark_first_petition(case: Case) -> None:
+    case.is_first_petition = is_first_petition(case)
+    if case.is_first_petition:
+        case.save(update_fields=["is_first_petition"])

@@ -24,6 +24,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import is_office
 from accounts.history import tracked
 from accounts.roles import Role, has_role
+from petitions.choices import (  # noqa: F401  (the kinds and states belong to the models)
+    CLOSED_STATES,
+    OPEN_STATES,
+    Category,
+    Channel,
+    Classification,
+    ExtensionState,
+    Satisfaction,
+    State,
+)
 from petitions.crypto import EncryptedTextField, lookup_hash
 from petitions.identity import normalize_name
 from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprints: a model)
@@ -33,69 +43,6 @@ from petitions.models_letters import DeliveryMethod, Letter, Review  # noqa: F40
 from petitions.numbers import parse_number
 from petitions.search import index_case
 from schedules.models import District, Duty, Finding, Leader, Unit
-
-
-class Channel(models.TextChoices):
-    VISIT = "visit", _("Visit in person")
-    LETTER = "letter", _("Letter")
-    PHONE = "phone", _("Phone")
-    ONLINE = "online", _("Online")
-    RECEPTION_DAY = "reception_day", _("Leader's reception day")
-    VISIT_DAY = "visit_day", _("Leader's visit day")
-
-
-class Category(models.TextChoices):
-    """The plan's four accepted categories (4.3), or not accepted."""
-
-    POLLUTION = "1", _("Environmental pollution affecting people's life or production")
-    UNRESOLVED = "2", _("Environmental problem petitioned several times without resolution")
-    SUGGESTION = "3", _("Suggestion, opinion or request helping the city's environmental work")
-    COORDINATION = "4", _("Other matter needing a leader to coordinate")
-    NOT_ACCEPTED = "0", _("Not one of the accepted categories")
-
-
-class Classification(models.TextChoices):
-    """National classification of the matter (《信访工作条例》 art. 29-31)."""
-
-    SUGGESTION = "suggestion", _("Suggestion or opinion")
-    ACCUSATION = "accusation", _("Report or accusation")
-    CLAIM = "claim", _("Claim or request")
-
-
-class State(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    ACCEPTED = "accepted", _("Accepted")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    ANSWER_DRAFTED = "answer_drafted", _("Answer drafted")
-    APPROVED = "approved", _("Answer issued, to be delivered")
-    ANSWERED = "answered", _("Answer delivered")
-    CLOSED = "closed", _("Closed")
-    REVIEW = "review", _("Under review")
-    SECOND_REVIEW = "second_review", _("Under second review")
-    TRANSFERRED = "transferred", _("Transferred to another authority")
-
-
-# A case in one of these states is finished: no clock runs, nothing is due, no reminder goes out.
-# (The register's partial indexes exclude exactly these states, in this order.)
-CLOSED_STATES = (State.CLOSED, State.NOT_ACCEPTED, State.TRANSFERRED)
-OPEN_STATES = tuple(state for state in State if state not in CLOSED_STATES)
-
-
-class ExtensionState(models.TextChoices):
-    """Where the one extension a case may get stands (an administrator decides)."""
-
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASICALLY = "basically", _("Basically satisfied")
-    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
-
 
 REFERRAL_REASON_REQUIRED = _(
     "A matter outside the four categories or in litigation needs a referral reason: it tells "
@@ -181,8 +128,8 @@ class CaseQuerySet(models.QuerySet):
         """The cases a user may see at all (checked on the server for every view and export).
 
         The office and administrators see every case; a handling unit its own unit's cases; a
-        leader the cases taken on their duty days. Accusations (检举控告类) are never shown to
-        units or leaders: the accused must not learn who accused them.
+        leader those taken on their duty days or in their charge (包案). Accusations (检举控告类)
+        are never shown to units or leaders: the accused must not learn who accused them.
         """
         if is_office(user):
             return self
@@ -191,7 +138,7 @@ class CaseQuerySet(models.QuerySet):
             allowed |= models.Q(unit__in=Unit.objects.filter(members=user))
         leader = leader_of(user)
         if leader is not None:
-            allowed |= models.Q(leader=leader)
+            allowed |= models.Q(leader=leader) | models.Q(leader_in_charge=leader)
         return self.filter(allowed).exclude(classification=Classification.ACCUSATION)
 
 
@@ -278,6 +225,14 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("problem found on the visit day"),
     )
+    leader_in_charge = models.ForeignKey(
+        Leader,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_in_charge",
+        verbose_name=_("leader in charge (包案)"),
+    )
     repeat_of = models.ForeignKey(
         "self",
         null=True,
@@ -291,6 +246,7 @@ class Case(models.Model):
     industry = models.ForeignKey(
         Industry, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("industry")
     )
+    is_first_petition = models.BooleanField(_("first petition (初信初访)"), default=False)
 
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.REGISTERED
@@ -375,6 +331,7 @@ class Case(models.Model):
                 condition=~models.Q(state__in=list(CLOSED_STATES)),
                 name="case_open_due_idx",
             ),
+            models.Index("id", condition=models.Q(extension_state="requested"), name="case_extreq"),
         ]
 
     def __str__(self) -> str:
@@ -391,9 +348,9 @@ class Case(models.Model):
         super().save(*args, **kwargs)
 
     def is_led_by(self, user) -> bool:
-        """Whether ``user`` is the leader who received this case on a duty day."""
+        """Whether ``user`` is the leader who received this case or the leader in charge."""
         leader = leader_of(user)
-        return leader is not None and self.leader_id == leader.pk
+        return leader is not None and leader.pk in (self.leader_id, self.leader_in_charge_id)
 
     def needs_referral(self) -> bool:
         return needs_referral(self.category, self.in_litigation, self.skipped_level)
@@ -441,6 +398,9 @@ class CaseLog(models.Model):
         FEEDBACK = "feedback", _("Feedback recorded by the office")
         RATING = "rating", _("The petitioner's own rating")
         FORWARDING = "forwarding", _("Forwarded to the higher body")
+        SUPERVISION_REPLY = "supervision_reply", _("The unit's reply to a supervision")
+        CHARGE = "leader_in_charge", _("Leader in charge (包案)")
+        FIRST_PETITION = "first_petition", _("First petition (初信初访) corrected")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="logs")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -493,3 +453,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.case_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+from petitions.casework_models import Supervision  # noqa: E402, F401  (督办: loaded with these)

@@ -1,5 +1,6 @@
-"""Mail about cases: what the workflow tells the unit and the administrators, and the daily
-due-date reminders (``send_due_reminders``, run by the ``sendreminders`` command).
+"""Mail about cases: what the workflow tells the unit, the administrators and the leaders, and
+the daily reminders (``send_due_reminders``, ``send_supervision_reminders``: late replies to a
+leader's supervision, to that leader), run by the ``sendreminders`` command.
 
 The workflow calls the ``notify_*`` functions inside the transaction that changes the case;
 each mail is written then (in the language of the request) and sent only once the transaction
@@ -20,10 +21,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import Role
-from petitions.models import Case, Classification, State
-from schedules.models import Unit
+from petitions.models import Case, Classification, State, Supervision
+from schedules.models import Leader, Unit
 
 # --- Who gets the mail ------------------------------------------------------------------------
 
@@ -113,12 +115,37 @@ def notify_extension_refused(case: Case, text: str) -> None:
     )
 
 
-def notify_supervision(case: Case, instruction: str) -> None:
-    """The unit reads the receiving leader's instruction (督办) at once."""
+def notify_supervision(case: Case, instruction: str, reply_due: datetime.date) -> list[str]:
+    """The unit reads the leader's instruction (督办) at once; returns who is mailed (nobody
+    while no unit handles the case, or when the unit has no address)."""
+    recipients = unit_recipients(case.unit, case)
     _mail_after_commit(
         _("Supervision instruction: %(case)s") % {"case": _case_line(case)},
-        instruction,
-        unit_recipients(case.unit, case),
+        _("%(text)s\n\nReply on the case by %(date)s.")
+        % {"text": instruction, "date": reply_due.isoformat()},
+        recipients,
+    )
+    return recipients
+
+
+def notify_supervision_reply(case: Case, leader: Leader, reply: str) -> None:
+    """The leader who gave the instruction reads the unit's reply."""
+    _mail_after_commit(
+        _("Reply to your supervision instruction: %(case)s") % {"case": _case_line(case)},
+        reply + "\n" + reverse("petitions:detail", args=[case.pk]),
+        [leader.reminder_email()] if leader.reminder_email() else [],
+    )
+
+
+def notify_leader_in_charge(case: Case, leader: Leader) -> None:
+    """A leader put in charge of a case (包案) by the office learns of it."""
+    _mail_after_commit(
+        _("You are in charge of case %(case)s") % {"case": _case_line(case)},
+        _("The petition office put you in charge of case %(case)s (包案).")
+        % {"case": _case_line(case)}
+        + "\n"
+        + reverse("petitions:detail", args=[case.pk]),
+        [leader.reminder_email()] if leader.reminder_email() else [],
     )
 
 
@@ -166,5 +193,36 @@ def send_due_reminders(today: datetime.date) -> int:
             continue
         subject, body = _reminder(unit, unit_cases, today)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        sent += 1
+    return sent
+
+
+def send_supervision_reminders(today: datetime.date) -> int:
+    """E-mail each leader the replies to their instructions (督办) that are late; returns the
+    mails sent."""
+    from_leader: dict[Leader, list[str]] = defaultdict(list)
+    late = (
+        Supervision.objects.overdue(today)
+        .select_related("leader__user", "case__unit")
+        .order_by("reply_due", "id")
+    )
+    for supervision in late:
+        case = supervision.case
+        unit = case.unit.name if case.unit else _("no unit yet")
+        from_leader[supervision.leader].append(
+            _("%(case)s · %(unit)s · reply due %(date)s")
+            % {"case": _case_line(case), "unit": unit, "date": supervision.reply_due.isoformat()}
+        )
+    sent = 0
+    for leader, lines in from_leader.items():
+        address = leader.reminder_email()
+        if not address:
+            continue
+        subject = ngettext(
+            "%(count)d supervision reply is late",
+            "%(count)d supervision replies are late",
+            len(lines),
+        ) % {"count": len(lines)}
+        send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [address])
         sent += 1
     return sent

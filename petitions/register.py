@@ -24,16 +24,30 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from petitions.finding import find
-from petitions.models import Case
+from petitions.models import Case, Supervision
 from petitions.paging import SORTS, Page, fetch_page
 from petitions.stats_queries import statistics_filters
 
 # An export is a report, not a backup: past this many rows the user narrows the filter.
 EXPORT_LIMIT = 10_000
+
+# The filters' values beyond the fields' own: any leader in charge; no feedback yet.
+ANY_LEADER = "any"
+NOT_RATED = "none"
+
+# The register's check boxes: "only the cases with this mark".
+FLAGS = {
+    "repeat": "is_repeat",
+    "group": "is_group",
+    "skipped_level": "skipped_level",
+    "in_litigation": "in_litigation",
+    "first_petition": "is_first_petition",
+}
+
 
 # The columns a page of the register needs: the text, bigrams and encrypted data stay behind.
 LIST_FIELDS = (
@@ -51,6 +65,7 @@ LIST_FIELDS = (
     "state",
     "identity_released",
     "leader_id",
+    "leader_in_charge_id",
     "unit_id",
     "acceptance_due",
     "due_date",
@@ -100,13 +115,29 @@ def filtered_cases(user, data: dict[str, Any]) -> QuerySet:
         cases = cases.overdue(today)
     elif data.get("deadline") == "due_soon":
         cases = cases.due_soon(today, settings.DUE_SOON_DAYS)
-    if data.get("repeat"):
-        cases = cases.filter(is_repeat=True)
-    if data.get("group"):
-        cases = cases.filter(is_group=True)
+    for flag, field in FLAGS.items():
+        if data.get(flag):
+            cases = cases.filter(**{field: True})
+    cases = _casework_filters(cases, data, today)
     if data.get("q"):
         cases = find(cases, data["q"], user)
     return statistics_filters(cases, data)  # the statistics page's links
+
+
+def _casework_filters(cases: QuerySet, data: dict[str, Any], today: datetime.date) -> QuerySet:
+    """The feedback (or none yet), the leader in charge (or any), a late supervision reply."""
+    satisfaction = data.get("satisfaction")
+    if satisfaction:
+        cases = cases.filter(satisfaction="" if satisfaction == NOT_RATED else satisfaction)
+    in_charge = data.get("in_charge")
+    if in_charge == ANY_LEADER:
+        cases = cases.filter(leader_in_charge__isnull=False)
+    elif in_charge:
+        cases = cases.filter(leader_in_charge_id=int(in_charge))
+    if data.get("supervision_overdue"):
+        late = Supervision.objects.overdue(today).filter(case=OuterRef("pk"))
+        cases = cases.filter(Exists(late))
+    return cases
 
 
 def register_page(user, data: dict[str, Any], after: str = "", before: str = "") -> Page:

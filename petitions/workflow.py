@@ -1,8 +1,7 @@
 """The case workflow: which transition, from which state, by whom; and the verbs that change
-a registered case (acceptance, assignment, handling, the answer, feedback and the petitioner's
-own rating, closing, the extension, the identity's release, the leader's supervision). The
-verbs of the later steps build on this module: the delivery (``delivery.py``), the reviews
-(``reviews.py``) and the transfer to another authority (``handoffs.py``).
+a registered case (acceptance, assignment, handling, the answer, closing, the extension, the
+identity's release). Built on it: delivery (``delivery.py``), reviews (``reviews.py``),
+transfers (``handoffs.py``), feedback (``feedback.py``) and the casework (``casework.py``).
 
 Who plays which part is decided in ``petitions/access.py``, the time limits in
 ``timelimits.py``, the mail in ``notifications.py``, how a change is stored in ``caselog.py``.
@@ -46,6 +45,7 @@ from petitions.models import (
     OPEN_STATES,
     Case,
     CaseLog,
+    Classification,
     ExtensionState,
     Letter,
     ReferralReason,
@@ -139,6 +139,11 @@ TRANSITIONS: dict[str, Transition] = {
         gettext_lazy("Release the identity to the unit"),
     ),
     "supervise": _t(OPEN, None, {LEADER}, gettext_lazy("Add a supervision instruction (督办)")),
+    # Casework beside the steps; the verbs are in ``petitions/casework.py``.
+    "reply": _t(OPEN, None, {UNIT}, gettext_lazy("Reply to the supervision (督办)")),
+    "take_charge": _t(OPEN, None, {LEADER}, gettext_lazy("Take charge of the case (包案)")),
+    "charge": _t(OPEN, None, {OFFICE}, gettext_lazy("Set the leader in charge (包案)")),
+    "first_petition": _t(S, None, {OFFICE}, gettext_lazy("Correct the first petition mark")),
 }
 
 
@@ -162,6 +167,12 @@ def _precondition(case: Case, action: str, today: datetime.date) -> str | None:
             return _("The petitioner's identity is already released to the unit.")
         if not case.unit_id:
             return _("Assign the case to a unit first.")
+    if action in ("charge", "take_charge") and case.classification == Classification.ACCUSATION:
+        return _("An accusation is handled by the petition office alone: no leader takes charge.")
+    if action == "take_charge" and case.leader_in_charge_id:
+        return _("A leader is already in charge of this case; the petition office can change it.")
+    if action == "reply" and not case.supervisions.awaiting_reply().exists():
+        return _("No supervision instruction is waiting for a reply.")
     return letters.step_refusal(case, action)
 
 
@@ -474,7 +485,7 @@ def refuse_extension(case: Case, *, by, comment: str, version: int | None = None
     return locked
 
 
-# --- Identity and supervision -----------------------------------------------------------------
+# --- Identity ---------------------------------------------------------------------------------
 
 
 def release_identity(case: Case, *, by, comment: str, version: int | None = None) -> Case:
@@ -486,11 +497,3 @@ def release_identity(case: Case, *, by, comment: str, version: int | None = None
     return locked
 
 
-def add_supervision(case: Case, *, by, comment: str) -> CaseLog:
-    """The receiving leader's instruction (督办); the unit and the office read it in the log."""
-    comment = _required(comment, "comment", _("Write the instruction."))
-    with locked_case(case, "supervise") as locked:
-        check(locked, by, "supervise")
-        entry = write_log(locked, by, CaseLog.Action.SUPERVISION, comment)
-        notifications.notify_supervision(locked, comment)
-    return entry

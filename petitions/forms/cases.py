@@ -338,11 +338,6 @@ class NoteForm(CaseActionForm):
     comment = _comment(_("Progress note"), required=True, rows=3)
 
 
-class SupervisionForm(CaseActionForm):
-    versioned = False
-    comment = _comment(_("Instruction"), required=True, rows=3)
-
-
 class ReviewRequestForm(CaseActionForm):
     comment = _comment(_("The petitioner's reasons"), required=True, rows=3)
 

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from petitions.caching import cached_form_html, unit_and_leader_choices
 from petitions.finding import read_terms
-from petitions.models import Category, Channel, Classification, State
+from petitions.models import Category, Channel, Classification, Satisfaction, State
 from petitions.paging import SORTS
+from petitions.register import ANY_LEADER, NOT_RATED
 from petitions.statistics import FIGURES
 from schedules.models import District
 
@@ -71,6 +72,20 @@ class RegisterFilterForm(forms.Form):
     deadline = forms.ChoiceField(label=gettext_lazy("Time limit"), required=False)
     repeat = forms.BooleanField(label=gettext_lazy("Repeat petitions only"), required=False)
     group = forms.BooleanField(label=gettext_lazy("Group petitions only"), required=False)
+    skipped_level = forms.BooleanField(
+        label=gettext_lazy("Skipped a level (越级) only"), required=False
+    )
+    in_litigation = forms.BooleanField(
+        label=gettext_lazy("In litigation (涉诉) only"), required=False
+    )
+    first_petition = forms.BooleanField(
+        label=gettext_lazy("First petitions (初信初访) only"), required=False
+    )
+    satisfaction = forms.ChoiceField(label=gettext_lazy("Petitioner's feedback"), required=False)
+    in_charge = forms.ChoiceField(label=gettext_lazy("Leader in charge (包案)"), required=False)
+    supervision_overdue = forms.BooleanField(
+        label=gettext_lazy("Supervision reply overdue (督办)"), required=False
+    )
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False)
     # The statistics page's links (petitions/stats_queries.py: statistics_filters).
     pollution = forms.RegexField(r"^(none|\d{1,9})$", required=False, widget=forms.HiddenInput)
@@ -96,6 +111,12 @@ class RegisterFilterForm(forms.Form):
         fields["district"].choices = _with_all(District.choices)
         fields["unit"].choices = _with_all(units)
         fields["leader"].choices = _with_all(leaders)
+        fields["satisfaction"].choices = _with_all(
+            [*Satisfaction.choices, (NOT_RATED, _("Not rated"))]
+        )
+        fields["in_charge"].choices = _with_all(
+            [(ANY_LEADER, _("Any leader")), *((str(pk), name) for pk, name in leaders)]
+        )
         fields["deadline"].choices = _with_all(
             [
                 ("overdue", _("Overdue")),
@@ -131,6 +152,12 @@ class RegisterFilterForm(forms.Form):
                 Column("unit", css_class="col-md-3"),
                 Column("leader", css_class="col-md-3"),
                 Column("deadline", css_class="col-md-2"),
+            ),
+            Row(
+                Column("in_charge", css_class="col-md-3"),
+                Column("satisfaction", css_class="col-md-2"),
+                Column("skipped_level", "in_litigation", css_class="col-md-3"),
+                Column("first_petition", "supervision_overdue", css_class="col-md-4"),
             ),
             Row(
                 Column("received_from", css_class="col-md-2"),

@@ -34,14 +34,13 @@ from petitions.forms.cases import (
     FeedbackForm,
     ReasonForm,
     RefuseForm,
-    SupervisionForm,
 )
 from petitions.forms.letters import ApproveForm, DraftForm, EvidenceNoteForm
 from petitions.matters import classify_case
-from petitions.models import CLOSED_STATES, Case, CaseLog, State
+from petitions.models import CLOSED_STATES, Case, State
+from petitions.views.casework import CASEWORK_STEPS
 from petitions.views.letters import case_papers
-from petitions.views.steps import LETTER_STEPS, Step
-from petitions.views.steps import with_comment as _with_comment
+from petitions.views.steps import LETTER_STEPS, Step, with_comment
 from schedules.models import Finding
 
 
@@ -56,7 +55,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 def _visible_case(request, pk: int) -> Case:
     cases = Case.objects.visible_to(request.user).select_related(
-        "unit", "leader", "duty", "referral_reason", "repeat_of", "created_by"
+        "unit", "leader", "leader_in_charge", "duty", "referral_reason", "repeat_of", "created_by"
     )
     return get_object_or_404(cases, pk=pk)
 
@@ -161,7 +160,7 @@ STEPS: dict[str, Step] = {
     ),
     "start": Step(
         CommentForm,
-        _with_comment(workflow.start_handling),
+        with_comment(workflow.start_handling),
         gettext_lazy("Handling has started."),
     ),
     "note": Step(
@@ -179,7 +178,7 @@ STEPS: dict[str, Step] = {
     ),
     "return": Step(
         ReasonForm,
-        _with_comment(workflow.return_answer),
+        with_comment(workflow.return_answer),
         gettext_lazy("The draft was returned to the unit."),
         "outline-danger",
     ),
@@ -204,7 +203,7 @@ STEPS: dict[str, Step] = {
     ),
     "close": Step(
         CommentForm,
-        _with_comment(workflow.close_case),
+        with_comment(workflow.close_case),
         gettext_lazy("The case was closed."),
     ),
     "extension": Step(
@@ -217,27 +216,23 @@ STEPS: dict[str, Step] = {
     ),
     "approve_extension": Step(
         CommentForm,
-        _with_comment(workflow.approve_extension),
+        with_comment(workflow.approve_extension),
         gettext_lazy("The extension was approved."),
     ),
     "refuse_extension": Step(
         ReasonForm,
-        _with_comment(workflow.refuse_extension),
+        with_comment(workflow.refuse_extension),
         gettext_lazy("The extension was refused."),
         "outline-danger",
     ),
     "release": Step(
         ReasonForm,
-        _with_comment(workflow.release_identity),
+        with_comment(workflow.release_identity),
         gettext_lazy("The petitioner's identity was released to the unit."),
         "outline-warning",
     ),
-    "supervise": Step(
-        SupervisionForm,
-        lambda c, u, d: workflow.add_supervision(c, by=u, comment=d["comment"]),
-        gettext_lazy("The instruction was recorded and sent to the unit."),
-    ),
     **LETTER_STEPS,
+    **CASEWORK_STEPS,  # supervision, reply, leader in charge, 初信初访 (views/casework.py)
 }
 
 
@@ -291,6 +286,7 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
         "petitioner": access.petitioner(user, case, unmasked=unmasked),
         "may_reveal": access.may_reveal(user) and not unmasked,
         **case_papers(user, case),
+        "supervisions": case.supervisions.select_related("leader", "replied_by"),
         "forms": forms,
         "alert": alert,
         "repeat_of": visible.filter(pk=case.repeat_of_id).first() if case.repeat_of_id else None,
@@ -318,7 +314,7 @@ def case_act(request, pk: int, action: str):
     form = step.form(request.POST, request.FILES, case=case, prefix=action)
     if form.is_valid():
         try:
-            step.run(case, request.user, form.cleaned_data)
+            result = step.run(case, request.user, form.cleaned_data)
         except workflow.StaleCase as error:
             fresh = _visible_case(request, pk)
             return _detail(request, fresh, alert=error.messages, status=409)
@@ -329,7 +325,7 @@ def case_act(request, pk: int, action: str):
                 return _detail(request, case, alert=error.messages, status=status)
             return _detail(request, case, bound=(action, form), status=status)
         else:
-            messages.success(request, step.done)
+            messages.success(request, step.done(result) if callable(step.done) else step.done)
             return redirect("petitions:detail", pk=case.pk)
     return _detail(request, case, bound=(action, form), status=400)
 
@@ -405,13 +401,17 @@ def leader_cases(request):
     """The cases taken on the leader's duty days, with where each stands (office: all leaders)."""
     user = request.user
     _require(access.may_see_leader_cases(user))
-    supervision = Q(logs__action=CaseLog.Action.SUPERVISION)
+    late = Q(
+        supervisions__replied_at__isnull=True,
+        supervisions__reply_due__lt=timezone.localdate(),
+    )
     cases = (
         access.leader_cases(user)
         .select_related("unit", "leader", "duty")
         .annotate(
-            supervisions=Count("logs", filter=supervision),
-            last_supervision=Max("logs__at", filter=supervision),
+            supervision_count=Count("supervisions"),
+            last_supervision=Max("supervisions__issued_at"),
+            late_replies=Count("supervisions", filter=late),
         )
         .order_by("-received_at", "-id")
     )[:LEADER_PAGE_ROWS]
@@ -422,5 +422,6 @@ def leader_cases(request):
         "open_count": len(open_cases),
         "overdue_count": sum(1 for c in open_cases if c.is_overdue()),
         "today": timezone.localdate(),
+        "closed_states": CLOSED_STATES,
     }
     return render(request, "petitions/leader_cases.html", context)

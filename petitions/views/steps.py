@@ -1,6 +1,6 @@
-"""The steps of a case as the detail page offers them (``Step``: the form, the call, what it
-says after), for the steps about letters, reviews and hand-offs; ``petitions/views/cases.py``
-adds them to its own."""
+"""A step as the case page offers it (``Step``: the form, the call, what it says after),
+shared by the workflow's steps (``views/cases.py``) and the casework's (``views/casework.py``);
+the steps about letters, reviews and hand-offs are here (``LETTER_STEPS``)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class Step:
 
     form: type[CaseActionForm]
     run: Callable[[Case, Any, dict], object]
-    done: Promise
+    done: Promise | Callable[[Any], str]  # the message, or made from what ``run`` returned
     style: str = "primary"
 
 

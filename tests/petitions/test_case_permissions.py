@@ -245,7 +245,10 @@ def test_the_leaders_page_is_for_leaders_and_the_office(db, request, client_of, 
 
 def test_the_leader_supervises_from_the_page(client_of, leader_user, case):
     client = client_of(leader_user)
-    response = client.post(act(case, "supervise"), {"supervise-comment": "本周办结"})
+    response = client.post(
+        act(case, "supervise"),
+        {"supervise-comment": "本周办结", "supervise-reply_due": "2099-01-08"},
+    )
     assert response.status_code == 302
     assert case.logs.filter(action="supervision", by=leader_user).exists()
 

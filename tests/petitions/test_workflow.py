@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from petitions import delivery, feedback, handoffs, intake, reviews, workflow
+from petitions import casework, delivery, feedback, handoffs, intake, reviews, workflow
 from petitions.models import Case, CaseCounter, CaseLog, DeliveryMethod, State
 from tests.factories import at, code_of, make_unit, referral_reason, register
 
@@ -40,16 +40,24 @@ ALLOWED = {
     "refuse_extension": {"administrator"},
     "release": {"clerk", "administrator"},
     "supervise": {"leader_user"},
+    "reply": {"unit_handler"},
+    "take_charge": {"leader_user"},
+    "charge": {"clerk", "administrator"},
+    "first_petition": {"clerk", "administrator"},
 }
 
 
 def _prepare(action: str, case: Case, walker, clerk, unit_handler) -> Case:
     """Bring the case to a state from which ``action`` is possible."""
-    if action in ("accept", "refuse", "transfer"):
+    if action in ("accept", "refuse", "transfer", "first_petition"):
+        return case
+    if action == "reply":
+        case = walker(case, State.ASSIGNED)
+        casework.add_supervision(case, by=case.leader.user, comment="请于本周内办结")
         return case
     if action == "assign":
         return walker(case, State.ACCEPTED)
-    if action in ("start", "release", "supervise"):
+    if action in ("start", "release", "supervise", "take_charge", "charge"):
         return walker(case, State.ASSIGNED)
     if action in ("note", "draft", "extension"):
         return walker(case, State.IN_PROGRESS)
@@ -111,7 +119,13 @@ def _take(action: str, case: Case, user, unit) -> object:
         "approve_extension": lambda: workflow.approve_extension(case, by=user),
         "refuse_extension": lambda: workflow.refuse_extension(case, by=user, comment="理由不足"),
         "release": lambda: workflow.release_identity(case, by=user, comment="需要联系信访人"),
-        "supervise": lambda: workflow.add_supervision(case, by=user, comment="请于本周内办结"),
+        "supervise": lambda: casework.add_supervision(case, by=user, comment="请于本周内办结"),
+        "reply": lambda: casework.reply_to_supervision(case, by=user, reply="已督促整改"),
+        "take_charge": lambda: casework.take_charge(case, by=user),
+        "charge": lambda: casework.put_in_charge(case, by=user, leader=case.leader),
+        "first_petition": lambda: casework.set_first_petition(
+            case, by=user, first=not case.is_first_petition, comment="此前曾来信反映"
+        ),
     }
     return calls[action]()
 
@@ -273,9 +287,12 @@ def test_registration_is_the_first_log_entry(clerk, reception_case):
 
 def test_supervision_is_logged_for_the_unit_to_read(leader_user, walker, reception_case):
     case = walker(reception_case, State.ASSIGNED)
-    workflow.add_supervision(case, by=leader_user, comment="请于本周内办结")
+    casework.add_supervision(
+        case, by=leader_user, comment="请于本周内办结", reply_due=datetime.date(2099, 1, 8)
+    )
     entry = case.logs.last()
-    assert (entry.action, entry.comment) == (CaseLog.Action.SUPERVISION, "请于本周内办结")
+    assert entry.action == CaseLog.Action.SUPERVISION
+    assert entry.comment.startswith("请于本周内办结\n") and "2099-01-08" in entry.comment
 
 
 # --- Numbers -----------------------------------------------------------------------------------

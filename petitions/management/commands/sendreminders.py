@@ -27,7 +27,8 @@ def _date(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Send the reminder mails due today: to the leader and contact person of each published "
-        "duty N days ahead (REMINDER_DAYS_BEFORE), and the cases' due-date reminders."
+        "duty N days ahead (REMINDER_DAYS_BEFORE), the cases' due-date reminders, and to each "
+        "leader the replies to their supervision instructions that are late."
     )
 
     def add_arguments(self, parser) -> None:
@@ -56,4 +57,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(date)s: sent %(count)s case reminder(s).")
                 % {"date": today.isoformat(), "count": due}
+            )
+            late = notifications.send_supervision_reminders(today)
+            self.stdout.write(
+                _("%(date)s: sent %(count)s reminder(s) of late supervision replies.")
+                % {"date": today.isoformat(), "count": late}
             )
