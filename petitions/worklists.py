@@ -22,13 +22,12 @@ case or instruction changes; other pages make them in one query when the cache h
 from __future__ import annotations
 
 import datetime
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import CharField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
@@ -37,6 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, roles_of
+from accounts.stamps import SharedStamp
 from petitions.casework_models import Supervision, WorkCaseQuerySet, work_cases
 from petitions.models import DUE_KEY, Case, State, leader_of
 from petitions.register import ListedCase, start_of
@@ -411,7 +411,7 @@ def _count(user, today: datetime.date, sections: list[Section], leader) -> dict[
     late = _overdue_queries(user, today, leader)
     counts = count_each({**listed, **late})
     in_nav = [s.key for s in sections if s.in_nav and s.query is not None]
-    cache.set(_counts_key(user, today), _nav(counts, in_nav, late), NAV_CACHE_SECONDS)
+    caches["local"].set(_counts_key(user, today), _nav(counts, in_nav, late), NAV_CACHE_SECONDS)
     return counts
 
 
@@ -436,16 +436,14 @@ def compute_nav_counts(user, today: datetime.date) -> dict:
 
 
 NAV_CACHE_SECONDS = 300
-
-
-def _cache_key(name: str) -> str:
-    return f"petitions:work:{connection.settings_dict['NAME']}:{name}"
+# Renewed by any change of a case or an instruction, on every node (``accounts.stamps``): the
+# counts kept in each process's memory under the old token are then out of date.
+STAMP = SharedStamp("worklist-counts")
 
 
 def _counts_key(user, today: datetime.date) -> str:
     """Per user and day, and per stamp: a new stamp (any change) makes every count stale."""
-    stamp = cache.get_or_set(_cache_key("stamp"), time.time_ns, None)
-    return _cache_key(f"counts:{user.pk}:{today.isoformat()}:{stamp}")
+    return f"petitions:work:counts:{user.pk}:{today.isoformat()}:{STAMP.current()}"
 
 
 def nav_counts(user, today: datetime.date) -> dict:
@@ -453,19 +451,18 @@ def nav_counts(user, today: datetime.date) -> dict:
     changes, so that a page pays no query for them most of the time (the worklist page
     refreshes them with its own)."""
     key = _counts_key(user, today)
-    counts = cache.get(key)
+    counts = caches["local"].get(key)
     if counts is None:
         counts = compute_nav_counts(user, today)
-        cache.set(key, counts, NAV_CACHE_SECONDS)
+        caches["local"].set(key, counts, NAV_CACHE_SECONDS)
     return counts
 
 
 def forget_counts(**kwargs) -> None:
     """A case or instruction changed: every cached count is out of date, now and once the
     change is committed (a count made in between, before the commit, would miss it)."""
-    key = _cache_key("stamp")
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    STAMP.renew()
+    transaction.on_commit(STAMP.renew)
 
 
 def connect_receivers() -> None:
