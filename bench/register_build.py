@@ -83,13 +83,9 @@ def _copy_texts(cursor) -> None:
         )
         fields = [str(i), district, location, title, content, category, classification, array]
         buffer.write("\t".join(f.replace("\\", "\\\\").replace("\t", " ") for f in fields) + "\n")
-    buffer.seek(0)
-    raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
-    if hasattr(raw, "copy_expert"):  # psycopg2
-        raw.copy_expert("COPY bench_text FROM STDIN", buffer)
-    else:  # psycopg 3
-        with raw.copy("COPY bench_text FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
+    raw = cursor.cursor if hasattr(cursor, "cursor") else cursor  # Django's wrapper -> psycopg
+    with raw.copy("COPY bench_text FROM STDIN") as copy:
+        copy.write(buffer.getvalue())
 
 
 def _literal(value) -> str:
