@@ -1,10 +1,11 @@
 """Mail about cases: what the workflow tells the unit and the administrators, and the daily
-due-date reminders (``send_due_reminders``, run by the ``sendreminders`` command).
+due-date reminders (``send_due_reminders``, run by petitions/reminders.py).
 
 The workflow calls the ``notify_*`` functions inside the transaction that changes the case;
-each mail is written then (in the language of the request) and sent only once the transaction
-has committed, so a refused or rolled-back change mails nobody. This module never imports the
-workflow. An accusation (检举控告类) is never mailed to a unit: the office handles it itself.
+each mail is written then (in the language of the request) and queued in that transaction
+(accounts/outbox.py): the worker sends it once the change has committed, and a refused or
+rolled-back change mails nobody. This module never imports the workflow. An accusation
+(检举控告类) is never mailed to a unit: the office handles it itself.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from accounts.roles import Role
 from petitions.models import Case, Classification, State
 from schedules.models import Unit
@@ -44,12 +44,8 @@ def _administrator_addresses() -> list[str]:
     return sorted({u.email for u in admins if u.email})
 
 
-def _mail_after_commit(subject: str, body: str, recipients: Sequence[str]) -> None:
-    recipients = list(recipients)
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+def _mail(subject: str, body: str, recipients: Sequence[str], case: Case) -> None:
+    outbox.queue_mail(recipients, subject, body, about=_case_line(case))
 
 
 def _case_line(case: Case) -> str:
@@ -61,7 +57,7 @@ def _case_line(case: Case) -> str:
 
 def notify_assigned(case: Case) -> None:
     """The unit learns of a case assigned to it, with the office's instructions."""
-    _mail_after_commit(
+    _mail(
         _("New case for %(unit)s: %(case)s") % {"unit": case.unit.name, "case": _case_line(case)},
         _("The petition office assigned case %(case)s to you. Due: %(due)s.\n\n%(text)s")
         % {
@@ -70,12 +66,13 @@ def notify_assigned(case: Case) -> None:
             "text": case.instructions,
         },
         unit_recipients(case.unit, case),
+        case,
     )
 
 
 def notify_review_requested(case: Case, reasons: str) -> None:
     """The unit learns that a (second) review was opened, with the petitioner's reasons."""
-    _mail_after_commit(
+    _mail(
         _("Review requested: %(case)s") % {"case": _case_line(case)},
         _("The petitioner asked for a %(kind)s of case %(case)s. Due: %(due)s.\n\n%(text)s")
         % {
@@ -85,40 +82,45 @@ def notify_review_requested(case: Case, reasons: str) -> None:
             "text": reasons,
         },
         unit_recipients(case.unit, case),
+        case,
     )
 
 
 def notify_extension_requested(case: Case, text: str) -> None:
     """The administrators, who decide, learn of a request, with a link to the case."""
-    _mail_after_commit(
+    _mail(
         _("Extension requested: %(case)s") % {"case": _case_line(case)},
         text + "\n" + reverse("petitions:detail", args=[case.pk]),
         _administrator_addresses(),
+        case,
     )
 
 
 def notify_extension_approved(case: Case, text: str) -> None:
-    _mail_after_commit(
+    _mail(
         _("Extension approved: %(case)s") % {"case": _case_line(case)},
         text,
         unit_recipients(case.unit, case),
+        case,
     )
 
 
 def notify_extension_refused(case: Case, text: str) -> None:
-    _mail_after_commit(
+    _mail(
         _("Extension refused: %(case)s") % {"case": _case_line(case)},
         text,
         unit_recipients(case.unit, case),
+        case,
     )
 
 
 def notify_supervision(case: Case, instruction: str) -> None:
     """The unit reads the receiving leader's instruction (督办) at once."""
-    _mail_after_commit(
+    _mail(
         _("Supervision instruction: %(case)s") % {"case": _case_line(case)},
         instruction,
         unit_recipients(case.unit, case),
+        case,
     )
 
 
@@ -147,7 +149,8 @@ def _reminder(unit: Unit, cases: list[Case], today: datetime.date) -> tuple[str,
 
 
 def send_due_reminders(today: datetime.date) -> int:
-    """E-mail each handling unit its overdue and due-soon cases; returns the mails sent."""
+    """Queue each handling unit's list of overdue and due-soon cases; returns how many units
+    were reminded now (a unit is reminded once a day, however often the day is run)."""
     soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
     cases = (
         Case.objects.open()
@@ -159,12 +162,10 @@ def send_due_reminders(today: datetime.date) -> int:
     per_unit: dict[Unit, list[Case]] = defaultdict(list)
     for case in cases:
         per_unit[case.unit].append(case)
-    sent = 0
+    reminded = 0
     for unit, unit_cases in per_unit.items():
-        recipients = unit_recipients(unit)
-        if not recipients:
-            continue
         subject, body = _reminder(unit, unit_cases, today)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        sent += 1
-    return sent
+        key = f"due-reminder:{unit.pk}:{today.isoformat()}"
+        if outbox.queue_mail(unit_recipients(unit), subject, body, about=unit.name, dedupe_key=key):
+            reminded += 1
+    return reminded

@@ -5,9 +5,12 @@ test package's conftest adds its own named people."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 from accounts.roles import Role
@@ -82,6 +85,56 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+# --- The task queue ------------------------------------------------------------------------------
+
+
+def _test_worker_connector():
+    """procrastinate's Django connector, as the worker's connector inside a test: Django's
+    psycopg connection hands JSON over as text, which the worker expects decoded."""
+    from procrastinate.contrib.django.django_connector import DjangoConnector
+
+    class TestWorkerConnector(DjangoConnector):
+        def _dictfetch(self, cursor):
+            for row in super()._dictfetch(cursor):
+                if isinstance(row.get("args"), str):
+                    row["args"] = json.loads(row["args"])
+                yield row
+
+    return TestWorkerConnector()
+
+
+@pytest.fixture
+def run_jobs(db, monkeypatch):
+    """``run_jobs()``: run the queued jobs now, as a worker does, in this test's thread and
+    transaction (the jobs are async and run their database work thread-sensitively), until
+    none is left. ``run_jobs(later=True)`` first makes the retries planned for later due:
+    time has passed. The hourly tick is not deferred here: the tests call it themselves."""
+    from procrastinate.contrib.django import procrastinate_app
+    from procrastinate.periodic import PeriodicRegistry
+
+    app = procrastinate_app.current_app
+    monkeypatch.setattr(app, "periodic_registry", PeriodicRegistry())
+
+    def run(*, later: bool = False, queues: list[str] | None = None) -> None:
+        if later:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE procrastinate_jobs SET scheduled_at = now() "
+                    "WHERE status = 'todo' AND scheduled_at > now()"
+                )
+        with app.replace_connector(_test_worker_connector()):
+            async_to_sync(app.run_worker_async)(
+                wait=False,
+                listen_notify=False,
+                install_signal_handlers=False,
+                # The Django app's middleware closes the connection around a job: not here.
+                task_middleware=[],
+                queues=queues,
+            )
+
+    return run
 
 
 # --- The demo data ----------------------------------------------------------------------------
