@@ -11,7 +11,7 @@ from __future__ import annotations
 import pghistory
 from django.db import models
 from django.db.models import Count
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The error of a message whose sending was cut off: stored in English, shown translated.
@@ -38,7 +38,7 @@ class Message(models.Model):
     """One message to one recipient: e-mail now; text messages later, in the same shape."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", _("e-mail")
+        EMAIL = "email", pgettext_lazy("message channel", "e-mail")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -47,7 +47,10 @@ class Message(models.Model):
         FAILED = "failed", _("failed")
 
     channel = models.CharField(
-        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+        pgettext_lazy("message", "channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
     )
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255)

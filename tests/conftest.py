@@ -5,7 +5,6 @@ test package's conftest adds its own named people."""
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -90,19 +89,15 @@ def client_of(client):
 # --- The task queue ------------------------------------------------------------------------------
 
 
-def _test_worker_connector():
-    """procrastinate's Django connector, as the worker's connector inside a test: Django's
-    psycopg connection hands JSON over as text, which the worker expects decoded."""
-    from procrastinate.contrib.django.django_connector import DjangoConnector
+@pytest.fixture(autouse=True)
+def empty_task_queue_after_transactional_tests(request, django_db_blocker):
+    """A transactional test's flush leaves the queue's (unmanaged) tables: empty them too."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from tests.queue import empty_queue
 
-    class TestWorkerConnector(DjangoConnector):
-        def _dictfetch(self, cursor):
-            for row in super()._dictfetch(cursor):
-                if isinstance(row.get("args"), str):
-                    row["args"] = json.loads(row["args"])
-                yield row
-
-    return TestWorkerConnector()
+        with django_db_blocker.unblock():
+            empty_queue()
 
 
 @pytest.fixture
@@ -114,6 +109,8 @@ def run_jobs(db, monkeypatch):
     from procrastinate.contrib.django import procrastinate_app
     from procrastinate.periodic import PeriodicRegistry
 
+    from tests.queue import WorkerConnectorForTests
+
     app = procrastinate_app.current_app
     monkeypatch.setattr(app, "periodic_registry", PeriodicRegistry())
 
@@ -124,7 +121,7 @@ def run_jobs(db, monkeypatch):
                     "UPDATE procrastinate_jobs SET scheduled_at = now() "
                     "WHERE status = 'todo' AND scheduled_at > now()"
                 )
-        with app.replace_connector(_test_worker_connector()):
+        with app.replace_connector(WorkerConnectorForTests()):
             async_to_sync(app.run_worker_async)(
                 wait=False,
                 listen_notify=False,
@@ -135,6 +132,24 @@ def run_jobs(db, monkeypatch):
             )
 
     return run
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real mail server on a loopback port, and the SMTP backend pointed at it, with a short
+    EMAIL_TIMEOUT. ``smtp_server.mode`` = ``REFUSE`` / ``HANG`` / ``ACCEPT``."""
+    from tests import smtp
+
+    sink = smtp.SmtpSink(hang_seconds=1.5)
+    controller = smtp.start(sink)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 0.5
+    yield sink
+    controller.stop()
 
 
 # --- The demo data ----------------------------------------------------------------------------
