@@ -21,9 +21,7 @@ def left_sending(message: Message) -> None:
     Message.objects.filter(pk=message.pk).update(state=Message.State.SENDING, attempts=1)
 
 
-def test_a_message_left_sending_is_marked_failed_and_not_sent_again(
-    smtp_server, queued, run_jobs
-):
+def test_a_message_left_sending_is_marked_failed_and_not_sent_again(smtp_server, queued, run_jobs):
     message = queued()
     left_sending(message)
 
