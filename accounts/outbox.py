@@ -40,15 +40,12 @@ def queue_mail(
     queued under that key and address is not queued again, even by a concurrent run.
     """
     addresses = [recipients] if isinstance(recipients, str) else list(dict.fromkeys(recipients))
+    addresses = [address for address in addresses if address]
     # Part of the caller's transaction when there is one (an error there undoes the change
     # too, as it should): no savepoint, two round trips fewer.
     with transaction.atomic(savepoint=False):
-        queued = [
-            message
-            for address in addresses
-            if address
-            and (message := _store(address, subject, body, about, dedupe_key)) is not None
-        ]
+        stored = [_store(address, subject, body, about, dedupe_key) for address in addresses]
+        queued = [message for message in stored if message is not None]
         _defer(queued)
     return queued
 

@@ -69,7 +69,8 @@ def catch_up(now: datetime.datetime | None = None) -> list[DayReminders]:
     now = timezone.localtime(now)
     today = now.date()
     last = today if now.hour >= settings.REMINDER_HOUR else today - datetime.timedelta(days=1)
-    done = ReminderRun.objects.aggregate(last=Max("day"))["last"]
+    # (A day run ahead by hand, ``sendreminders --date``, does not stop the days before it.)
+    done = ReminderRun.objects.filter(day__lte=today).aggregate(last=Max("day"))["last"]
     if done is None:  # a new install starts today, with no backlog
         first = today
     else:

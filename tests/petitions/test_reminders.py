@@ -187,3 +187,13 @@ def test_the_periodic_task_queues_and_the_worker_sends(duty_on, run_jobs, mailou
 
     assert sorted(m.to[0] for m in mailoutbox) == ["fubo@example.org", "limingji@example.org"]
     assert ReminderRun.objects.get().day == D
+
+
+def test_a_day_run_ahead_by_hand_does_not_stop_the_days_before_it(duty_on):
+    last_run(-1)
+    call_command("sendreminders", "--date", day(20).isoformat(), stdout=io.StringIO())
+    duty_on(day(3))
+
+    reminders.catch_up(at(2024, 4, 9, 9))
+
+    assert reminded() == ["fubo@example.org", "limingji@example.org"]
