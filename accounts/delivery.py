@@ -13,7 +13,7 @@ import contextlib
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import INTERRUPTED, Message
@@ -41,21 +41,22 @@ def deliver(message_id: int, *, last_try: bool) -> bool:
 
 
 def _claim(message_id: int) -> Message | None:
-    """The message, now marked ``sending`` and committed; None when it must not be sent."""
-    with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.state in (Message.State.SENT, Message.State.FAILED):
-            return None
-        if message.state == Message.State.SENDING:
-            # An earlier attempt stopped between "sending" and its outcome: maybe delivered.
-            message.state = Message.State.FAILED
-            message.last_error = INTERRUPTED
-            message.save(update_fields=["state", "last_error"])
-            return None
-        message.state = Message.State.SENDING
-        message.attempts += 1
-        message.save(update_fields=["state", "attempts"])
-    return message
+    """The message, now marked ``sending`` (committed: the worker runs in autocommit); None
+    when it must not be sent.
+
+    The conditional update is the lock: of two attempts, one finds the message ``queued``.
+    """
+    claimed = Message.objects.filter(pk=message_id, state=Message.State.QUEUED).update(
+        state=Message.State.SENDING, attempts=F("attempts") + 1
+    )
+    if claimed:
+        return Message.objects.get(pk=message_id)
+    # Sent, failed or gone: nothing to do. Still ``sending``: an earlier attempt stopped
+    # between "sending" and its outcome, and the server may have taken the message.
+    Message.objects.filter(pk=message_id, state=Message.State.SENDING).update(
+        state=Message.State.FAILED, last_error=INTERRUPTED
+    )
+    return None
 
 
 def _send(message: Message) -> None:
