@@ -28,8 +28,9 @@ class MessageQuerySet(models.QuerySet):
         return counts
 
 
+# Each change of state is kept (the row itself says when it was queued: no insert event, which
+# would cost every request that queues a mail another write).
 @pghistory.track(
-    pghistory.InsertEvent(),
     pghistory.UpdateEvent(condition=pghistory.AnyChange("state")),
     fields=["state", "attempts", "last_error"],
     model_name="MessageEvent",

@@ -68,10 +68,6 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='message',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "accounts_messageevent" ("attempts", "last_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "state") VALUES (NEW."attempts", NEW."last_error", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."state"); RETURN NULL;', hash='3346e783675ee3db2f94f8a45460818027cbe68d', operation='INSERT', pgid='pgtrigger_insert_insert_af38c', table='accounts_message', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='message',
             trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."state" IS DISTINCT FROM (NEW."state"))', func='INSERT INTO "accounts_messageevent" ("attempts", "last_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "state") VALUES (NEW."attempts", NEW."last_error", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."state"); RETURN NULL;', hash='48c8cde9d239b50d868f7bc3d9c8c5c10cdd6b29', operation='UPDATE', pgid='pgtrigger_update_update_4c5af', table='accounts_message', when='AFTER')),
         ),
         migrations.AddField(
