@@ -92,6 +92,18 @@ def test_a_refusing_server_does_not_break_the_action_and_the_message_waits(
     assert smtp_server.received == []
 
 
+def test_a_hanging_server_does_not_hold_up_the_action(
+    smtp_server, replace_leader, run_jobs, published_duty
+):
+    smtp_server.mode = smtp_server.HANG
+
+    assert replace_leader().status_code == 302
+
+    assert Duty.objects.get(pk=published_duty[0].pk).leader == published_duty[1]
+    assert Message.objects.get().state == Message.State.QUEUED
+    assert smtp_server.conversations == 0
+
+
 def test_a_hanging_server_is_given_up_after_email_timeout_and_tried_again(
     smtp_server, queued, run_jobs
 ):

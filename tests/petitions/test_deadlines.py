@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from petitions import notifications, workflow
 from petitions.models import Case, Classification, ExtensionState, State
@@ -179,6 +180,24 @@ def test_the_unit_is_told_of_a_new_case_by_the_task_queue(
     run_jobs()
     assert [m.to for m in mail.outbox] == [["shuangta@example.org"]]
     assert case.number in mail.outbox[0].subject
+
+
+def test_an_assignment_through_the_page_reaches_the_units_mail_server_once(
+    client_of, clerk, unit, walker, reception_case, smtp_server, run_jobs
+):
+    case = walker(reception_case, State.ACCEPTED)
+    response = client_of(clerk).post(
+        reverse("petitions:act", args=[case.pk, "assign"]),
+        {"assign-version": case.version, "assign-unit": unit.pk, "assign-instructions": "请核查"},
+    )
+    assert response.status_code == 302
+    assert smtp_server.conversations == 0  # the request only queued the mail
+
+    run_jobs()
+    run_jobs()
+
+    assert smtp_server.recipients() == ["shuangta@example.org"]
+    assert case.number in smtp_server.received[0]["Subject"]
 
 
 def test_an_extension_request_is_mailed_to_administrators(
