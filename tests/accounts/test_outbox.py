@@ -184,6 +184,15 @@ def test_the_notifications_page_shows_when_the_mail_was_sent(
     assert sent_at.astimezone().strftime("%Y-%m-%d") in page
 
 
+def test_a_notification_without_an_author_is_shown(client_of, clerk, office_address):
+    Notification.objects.create(subject="旧通知", body="正文", recipient=office_address)
+
+    response = client_of(clerk).get(NOTIFICATIONS)
+
+    assert response.status_code == 200
+    assert "发件箱启用之前" in response.content.decode()
+
+
 def test_the_outbox_lists_failed_messages_with_their_error(
     client_of, administrator, queued, run_jobs
 ):
