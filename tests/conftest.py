@@ -98,6 +98,8 @@ def empty_task_queue_after_transactional_tests(request, django_db_blocker):
 
         with django_db_blocker.unblock():
             empty_queue()
+            # After the browser tests this can be a connection of its own: not left open.
+            connection.close()
 
 
 @pytest.fixture
