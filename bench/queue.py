@@ -81,9 +81,10 @@ def run() -> None:
     try:
         deferred = _deferral_rate()
         _clean()
-        delivered = _delivery_rate(conn_max_age=60)
-        _clean()
+        # In this order: the worker thread's connection takes the setting when it (re)connects.
         reconnecting = _delivery_rate(conn_max_age=0)
+        _clean()
+        delivered = _delivery_rate(conn_max_age=60)
         _clean()
         added = _request_overhead()
     finally:
