@@ -33,7 +33,7 @@ def test_an_administrator_sees_the_outbox(client_of, administrator, queued):
 
 
 @pytest.mark.parametrize("person", ["clerk", "unit_handler", "leader_user", "stranger"])
-def test_nobody_else_sees_the_outbox(client_of, person, request):
+def test_nobody_else_sees_the_outbox(db, client_of, person, request):
     response = client_of(request.getfixturevalue(person)).get(OUTBOX)
 
     assert response.status_code == 403
