@@ -15,7 +15,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from procrastinate import jobs, manager
+from procrastinate import manager
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
 from accounts import tasks
@@ -73,10 +73,10 @@ def _store(address: str, subject: str, body: str, about: str, dedupe_key: str) -
 def _defer(messages: list[Message]) -> None:
     if not messages:
         return
-    deferrer = jobs.JobDeferrer(
-        job_manager=IN_THIS_TRANSACTION, job=tasks.send_message.configure().job
+    job = tasks.send_message.configure().job  # the task, its queue and priority
+    IN_THIS_TRANSACTION.batch_defer_jobs(
+        [job.evolve(task_kwargs={"message_id": message.pk}) for message in messages]
     )
-    deferrer.batch_defer(*({"message_id": message.pk} for message in messages))
 
 
 def retry_message(message: Message, *, by=None) -> Message:
