@@ -19,9 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt build-constraints.txt
 
 install: $(STAMP)
 
+# The task queue's worker (mail, reminders) runs beside the server and stops with it.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
+	$(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

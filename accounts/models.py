@@ -1,8 +1,110 @@
-"""What the shared app stores: failed sign-ins per user name (the per-account limit)."""
+"""What the shared app stores: the outbox (every message to the outside world, with its real
+delivery state), the ledger of the daily reminder runs, and failed sign-ins per user name.
+
+A message is stored in the same transaction as the change it tells of, together with the job
+that sends it (accounts/outbox.py); the worker changes its state (accounts/delivery.py). The
+state history (who retried, when it failed) is kept by pghistory.
+"""
 
 from __future__ import annotations
 
+import pghistory
 from django.db import models
+from django.db.models import Count
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+# The error of a message whose sending was cut off: stored in English, shown translated.
+INTERRUPTED = gettext_noop(
+    "Interrupted while sending; it may or may not have been delivered. "
+    "Check with the recipient before sending it again."
+)
+
+
+class MessageQuerySet(models.QuerySet):
+    def counts_by_state(self) -> dict[str, int]:
+        counts = dict.fromkeys(Message.State.values, 0)
+        counts.update(self.order_by().values_list("state").annotate(n=Count("pk")))
+        return counts
+
+
+# Each change of state is kept (the row itself says when it was queued: no insert event, which
+# would cost every request that queues a mail another write).
+@pghistory.track(
+    pghistory.UpdateEvent(condition=pghistory.AnyChange("state")),
+    fields=["state", "attempts", "last_error"],
+    model_name="MessageEvent",
+)
+class Message(models.Model):
+    """One message to one recipient: e-mail now; text messages later, in the same shape."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", pgettext_lazy("message channel", "e-mail")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(
+        pgettext_lazy("message", "channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+    )
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the message is about, for a reader of the outbox ("case 朝环信〔2025〕3号").
+    about = models.CharField(_("about"), max_length=200, blank=True)
+    # Set for messages that must never go out twice (a reminder): a second insert fails.
+    dedupe_key = models.CharField(max_length=400, unique=True, null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"
+
+    @property
+    def error_text(self) -> str:
+        """The last error as a reader sees it (the mail server's own words are not translated)."""
+        return gettext(INTERRUPTED) if self.last_error == INTERRUPTED else self.last_error
+
+    @property
+    def may_retry(self) -> bool:
+        """Only a failed message is retried by hand: a queued one is still being tried."""
+        return self.state == self.State.FAILED
+
+
+class ReminderRun(models.Model):
+    """The daily reminders of one day were queued: the row is inserted in the same transaction
+    as the reminders, so the day is done exactly when the row exists, on whichever node."""
+
+    day = models.DateField(_("day"), unique=True)
+    created_at = models.DateTimeField(_("run at"), auto_now_add=True)
+    duty_reminders = models.PositiveIntegerField(_("duty reminders"), default=0)
+    case_reminders = models.PositiveIntegerField(_("case reminders"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("reminder run")
+        verbose_name_plural = _("reminder runs")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
 
 
 class AccountFailures(models.Model):

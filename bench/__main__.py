@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m bench [register|public]``.
+"""Run every benchmark: ``python -m bench [register|public|queue]``.
 
 The benchmarks run on a database of their own (the configured database's name + ``_bench``, on
 the same server), migrated here: the million generated cases never appear in the application
@@ -13,13 +13,13 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import django
-import psycopg2
+import psycopg
 from django.core.management import call_command
-from psycopg2 import sql
+from psycopg import sql
 
 from config.devdb import embedded_database_url
 
-SUITES = ["public", "register"]
+SUITES = ["public", "queue", "register"]
 
 
 def bench_database_url(url: str) -> str:
@@ -36,13 +36,10 @@ def use_bench_database() -> None:
         url = embedded_database_url()
     target = bench_database_url(url)
     name = urlsplit(target).path.lstrip("/")
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
+    with psycopg.connect(url, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
     os.environ["DATABASE_URL"] = target  # gunicorn, started by the public bench, inherits it
 
 

@@ -1,14 +1,21 @@
-"""The app's URLs plus the two views the benchmarks compare against: the smallest Django view
-(for the public listing) and a plain Django list of the cases (for the register)."""
+"""The app's URLs plus the views the benchmarks compare against: the smallest Django view
+(for the public listing), a plain Django list of the cases (for the register), and a small
+change with and without a queued mail (bench/queue.py)."""
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
+from accounts.outbox import queue_mail
 from petitions.models import Case
 
 REFERENCE_FIELDS = (
@@ -48,8 +55,38 @@ def register_reference(request):
     return render(request, "bench/register_reference.html", {"cases": rows[:20], "next": after})
 
 
+BENCH_USER = "bench-queue"
+
+
+def _change() -> None:
+    get_user_model().objects.filter(username=BENCH_USER).update(last_login=timezone.now())
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def change(request):
+    with transaction.atomic():
+        _change()
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def change_and_mail(request):
+    with transaction.atomic():
+        _change()
+        queue_mail("sink@localhost", "bench", "body", about="bench")
+    return HttpResponse("ok")
+
+
 urlpatterns = [
     path("bench/minimal/", minimal, name="bench_minimal"),
     path("bench/register-reference/", register_reference, name="bench_register_reference"),
+
+
+    path("bench/change/", change),
+    path("bench/change-and-mail/", change_and_mail),
     path("", include("config.urls")),
 ]

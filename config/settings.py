@@ -175,6 +175,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    # The task queue in PostgreSQL (mail, reminders): before the apps whose tasks.py it finds.
+    "procrastinate.contrib.django",
     "accounts",
     "schedules",
     "petitions",
@@ -399,6 +401,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a worker waits on the mail server before giving up (and retrying later); requests
+# never talk to it: mail goes through the outbox (accounts/outbox.py) and the task queue.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xinfang@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The leading group's office must hear of every roster change (plan, attachment 1, note 2).
@@ -420,6 +425,10 @@ VISIT_DAY = env_int("VISIT_DAY", 15, minimum=1)
 if max(RECEPTION_DAY, VISIT_DAY) > 31:
     raise ImproperlyConfigured("RECEPTION_DAY and VISIT_DAY are days of the month: 1 to 31.")
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 3)
+# The hour (local time) from which the task queue sends the day's reminders (petitions/tasks.py).
+REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
+if REMINDER_HOUR > 23:
+    raise ImproperlyConfigured("REMINDER_HOUR is an hour of the day: 0 to 23.")
 CITY_AREA_CODE = os.environ.get("CITY_AREA_CODE", "0421")
 GROUP_PETITION_SIZE = env_int("GROUP_PETITION_SIZE", 5, minimum=2)
 # Time limits in days (《信访工作条例》 2022, art. 23, 34-36); the ministry may set others.
@@ -452,7 +461,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # The task queue's start-up list of tasks and its "Deferred 1 job" on every change.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
+    },
 }
 
 # Event tables are protected by triggers against UPDATE and DELETE: history is append-only.

@@ -1,11 +1,12 @@
 """Mail about cases: what the workflow tells the unit, the administrators and the leaders, and
 the daily reminders (``send_due_reminders``, ``send_supervision_reminders``: late replies to a
-leader's supervision, to that leader), run by the ``sendreminders`` command.
+leader's supervision, to that leader), run by petitions/reminders.py.
 
 The workflow calls the ``notify_*`` functions inside the transaction that changes the case;
-each mail is written then (in the language of the request) and sent only once the transaction
-has committed, so a refused or rolled-back change mails nobody. This module never imports the
-workflow. An accusation (检举控告类) is never mailed to a unit: the office handles it itself.
+each mail is written then (in the language of the request) and queued in that transaction
+(accounts/outbox.py): the worker sends it once the change has committed, and a refused or
+rolled-back change mails nobody. This module never imports the workflow. An accusation
+(检举控告类) is never mailed to a unit: the office handles it itself.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import outbox
 from accounts.roles import Role
 from petitions.models import Case, Classification, State, Supervision
 from schedules.models import Leader, Unit
@@ -46,12 +46,8 @@ def _administrator_addresses() -> list[str]:
     return sorted({u.email for u in admins if u.email})
 
 
-def _mail_after_commit(subject: str, body: str, recipients: Sequence[str]) -> None:
-    recipients = list(recipients)
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+def _mail(subject: str, body: str, recipients: Sequence[str], case: Case) -> None:
+    outbox.queue_mail(recipients, subject, body, about=_case_line(case))
 
 
 def _case_line(case: Case) -> str:
@@ -63,7 +59,7 @@ def _case_line(case: Case) -> str:
 
 def notify_assigned(case: Case) -> None:
     """The unit learns of a case assigned to it, with the office's instructions."""
-    _mail_after_commit(
+    _mail(
         _("New case for %(unit)s: %(case)s") % {"unit": case.unit.name, "case": _case_line(case)},
         _("The petition office assigned case %(case)s to you. Due: %(due)s.\n\n%(text)s")
         % {
@@ -72,12 +68,13 @@ def notify_assigned(case: Case) -> None:
             "text": case.instructions,
         },
         unit_recipients(case.unit, case),
+        case,
     )
 
 
 def notify_review_requested(case: Case, reasons: str) -> None:
     """The unit learns that a (second) review was opened, with the petitioner's reasons."""
-    _mail_after_commit(
+    _mail(
         _("Review requested: %(case)s") % {"case": _case_line(case)},
         _("The petitioner asked for a %(kind)s of case %(case)s. Due: %(due)s.\n\n%(text)s")
         % {
@@ -87,31 +84,35 @@ def notify_review_requested(case: Case, reasons: str) -> None:
             "text": reasons,
         },
         unit_recipients(case.unit, case),
+        case,
     )
 
 
 def notify_extension_requested(case: Case, text: str) -> None:
     """The administrators, who decide, learn of a request, with a link to the case."""
-    _mail_after_commit(
+    _mail(
         _("Extension requested: %(case)s") % {"case": _case_line(case)},
         text + "\n" + reverse("petitions:detail", args=[case.pk]),
         _administrator_addresses(),
+        case,
     )
 
 
 def notify_extension_approved(case: Case, text: str) -> None:
-    _mail_after_commit(
+    _mail(
         _("Extension approved: %(case)s") % {"case": _case_line(case)},
         text,
         unit_recipients(case.unit, case),
+        case,
     )
 
 
 def notify_extension_refused(case: Case, text: str) -> None:
-    _mail_after_commit(
+    _mail(
         _("Extension refused: %(case)s") % {"case": _case_line(case)},
         text,
         unit_recipients(case.unit, case),
+        case,
     )
 
 
@@ -119,33 +120,36 @@ def notify_supervision(case: Case, instruction: str, reply_due: datetime.date) -
     """The unit reads the leader's instruction (督办) at once; returns who is mailed (nobody
     while no unit handles the case, or when the unit has no address)."""
     recipients = unit_recipients(case.unit, case)
-    _mail_after_commit(
+    _mail(
         _("Supervision instruction: %(case)s") % {"case": _case_line(case)},
         _("%(text)s\n\nReply on the case by %(date)s.")
         % {"text": instruction, "date": reply_due.isoformat()},
         recipients,
+        case,
     )
     return recipients
 
 
 def notify_supervision_reply(case: Case, leader: Leader, reply: str) -> None:
     """The leader who gave the instruction reads the unit's reply."""
-    _mail_after_commit(
+    _mail(
         _("Reply to your supervision instruction: %(case)s") % {"case": _case_line(case)},
         reply + "\n" + reverse("petitions:detail", args=[case.pk]),
         [leader.reminder_email()] if leader.reminder_email() else [],
+        case,
     )
 
 
 def notify_leader_in_charge(case: Case, leader: Leader) -> None:
     """A leader put in charge of a case (包案) by the office learns of it."""
-    _mail_after_commit(
+    _mail(
         _("You are in charge of case %(case)s") % {"case": _case_line(case)},
         _("The petition office put you in charge of case %(case)s (包案).")
         % {"case": _case_line(case)}
         + "\n"
         + reverse("petitions:detail", args=[case.pk]),
         [leader.reminder_email()] if leader.reminder_email() else [],
+        case,
     )
 
 
@@ -174,7 +178,8 @@ def _reminder(unit: Unit, cases: list[Case], today: datetime.date) -> tuple[str,
 
 
 def send_due_reminders(today: datetime.date) -> int:
-    """E-mail each handling unit its overdue and due-soon cases; returns the mails sent."""
+    """Queue each handling unit's list of overdue and due-soon cases; returns how many units
+    were reminded now (a unit is reminded once a day, however often the day is run)."""
     soon = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
     cases = (
         Case.objects.open()
@@ -186,20 +191,18 @@ def send_due_reminders(today: datetime.date) -> int:
     per_unit: dict[Unit, list[Case]] = defaultdict(list)
     for case in cases:
         per_unit[case.unit].append(case)
-    sent = 0
+    reminded = 0
     for unit, unit_cases in per_unit.items():
-        recipients = unit_recipients(unit)
-        if not recipients:
-            continue
         subject, body = _reminder(unit, unit_cases, today)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        sent += 1
-    return sent
+        key = f"due-reminder:{unit.pk}:{today.isoformat()}"
+        if outbox.queue_mail(unit_recipients(unit), subject, body, about=unit.name, dedupe_key=key):
+            reminded += 1
+    return reminded
 
 
 def send_supervision_reminders(today: datetime.date) -> int:
-    """E-mail each leader the replies to their instructions (督办) that are late; returns the
-    mails sent."""
+    """Queue to each leader the replies to their instructions (督办) that are late; returns how
+    many leaders were reminded now (once a day, however often the day is run)."""
     from_leader: dict[Leader, list[str]] = defaultdict(list)
     late = (
         Supervision.objects.overdue(today)
@@ -223,6 +226,7 @@ def send_supervision_reminders(today: datetime.date) -> int:
             "%(count)d supervision replies are late",
             len(lines),
         ) % {"count": len(lines)}
-        send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [address])
-        sent += 1
+        key = f"supervision-reminder:{leader.pk}:{today.isoformat()}"
+        if outbox.queue_mail(address, subject, "\n".join(lines), about=leader.name, dedupe_key=key):
+            sent += 1
     return sent

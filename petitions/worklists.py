@@ -35,6 +35,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Message
 from accounts.roles import Role, roles_of
 from accounts.stamps import SharedStamp
 from petitions.casework_models import Supervision, WorkCaseQuerySet, work_cases
@@ -245,7 +246,6 @@ def administrator_sections(user, today: datetime.date) -> list[Section]:
             work_cases(user).extension_requested(),
             *_due_order(),
         ),
-        # MERGE HOOK (outbox, accounts.models.Message): see failed_messages().
         Section(
             "failed_messages", _("Messages that could not be sent"), MESSAGES, failed_messages()
         ),
@@ -254,14 +254,10 @@ def administrator_sections(user, today: datetime.date) -> list[Section]:
 
 def failed_messages() -> QuerySet | None:
     """The outgoing messages that could not be sent, newest first, for the administrators: the
-    worklist lists the first ``SECTION_ROWS`` and counts them all, in the navigation bar too.
-
-    MERGE HOOK: the outbox (``accounts.models.Message``, state failed) is added on another
-    branch; the lead wires it here, e.g.
-    ``Message.objects.filter(state=Message.State.FAILED).order_by("-created_at")``.
-    Until then there is nothing to list (None).
+    worklist lists the first ``SECTION_ROWS`` and counts them all, in the navigation bar too
+    (``accounts.models.Message``; an administrator sends one again from the outgoing mail page).
     """
-    return None
+    return Message.objects.filter(state=Message.State.FAILED).order_by("-created_at", "-pk")
 
 
 def sections_for(user, today: datetime.date) -> tuple[list[Section], Leader | None]:

@@ -447,7 +447,8 @@ class SiteSettings(models.Model):
 
 
 class Notification(models.Model):
-    """A message to the leading group's office about a roster change (stored and e-mailed)."""
+    """A message to the leading group's office about a roster change (stored, and queued as
+    an e-mail)."""
 
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
@@ -461,6 +462,10 @@ class Notification(models.Model):
     )
     recipient = models.EmailField(_("sent to"), blank=True)
     duties = models.ManyToManyField(Duty, blank=True, related_name="notifications")
+    # The mail in the outbox, with its real state (none before the outbox, or without address).
+    message = models.OneToOneField(
+        "accounts.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,7 +2,8 @@
 
 Each verb checks the state, changes it in one transaction, records who and why in the history
 context (``by``, when given, is the user; otherwise the history middleware's user of the
-request stands), and sends mail only once the transaction has committed.
+request stands), and queues its mail in the same transaction (accounts/outbox.py): the
+worker sends it once the change is committed, and a refused change mails nobody.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Iterable
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from accounts import outbox
 from schedules import conflicts, public_cache, workdays
 from schedules.models import (
     CalendarCorrection,
@@ -352,19 +353,18 @@ def describe(duty: Duty) -> str:
 
 
 def notify_office(*, subject: str, body: str, duties: Iterable[Duty] = (), by=None) -> Notification:
-    """Store a notification for the leading group's office and e-mail it after commit."""
+    """Store a notification for the leading group's office and queue its e-mail, in the
+    caller's transaction: the mail exists exactly when the change does."""
     recipient = settings.ROSTER_OFFICE_EMAIL
+    queued = outbox.queue_mail(recipient, subject, body, about=subject[:200]) if recipient else []
     note = Notification.objects.create(
         subject=subject[:200],
         body=body,
         created_by=by if getattr(by, "pk", None) else None,
         recipient=recipient,
+        message=queued[0] if queued else None,
     )
     note.duties.set(list(duties))
-    if recipient:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-        )
     return note
 
 
@@ -383,31 +383,44 @@ def briefing_url(duty: Duty) -> str:
     return settings.SITE_URL + reverse("petitions:day_briefing", args=[duty.pk])
 
 
-def send_duty_reminders(today: datetime.date, days_before: int | None = None) -> int:
-    """E-mail each leader and contact person whose duty is ``days_before`` days away."""
+def send_duty_reminders(
+    day: datetime.date, days_before: int | None = None, *, today: datetime.date | None = None
+) -> int:
+    """Queue a reminder to each leader and contact person whose duty is ``days_before`` days
+    after ``day``; returns how many were queued now.
+
+    Each reminder is queued once, however often the day is run (its dedupe key); a duty that
+    already lies before ``today`` (a day caught up late) is not reminded of any more.
+    """
     days = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
-    target = today + datetime.timedelta(days=days)
-    sent = 0
+    target = day + datetime.timedelta(days=days)
+    if today is not None and target < today:
+        return 0
+    queued = 0
     for duty in Duty.objects.published().filter(date=target).with_people():
         subject = _("Reminder: %(duty)s") % {"duty": describe(duty)}
-        place = duty.place.name if duty.place else duty.destination
-        for person in (duty.leader, duty.contact):
+        for role, person in (("leader", duty.leader), ("contact", duty.contact)):
             address = person.reminder_email() if person else ""
             if not address:
                 continue
-            body = _(
-                "Dear %(name)s,\n\nyou are on duty on %(date)s (%(kind)s). Leader: %(leader)s. "
-                "Contact person: %(contact)s. Place: %(place)s.\n\n"
-                "The day's briefing (cases, deadlines, follow-ups): %(link)s\n"
-            ) % {
-                "name": person.name,
-                "date": formats.date_format(duty.date, "DATE_FORMAT"),
-                "kind": duty.get_kind_display(),
-                "leader": duty.leader.name,
-                "contact": duty.contact.name if duty.contact else "-",
-                "place": place or "-",
-                "link": briefing_url(duty),
-            }
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-            sent += 1
-    return sent
+            key = f"duty-reminder:{duty.pk}:{role}-{person.pk}:{duty.date.isoformat()}"
+            body = _reminder_body(duty, person)
+            queued += len(outbox.queue_mail(address, subject, body, about=subject, dedupe_key=key))
+    return queued
+
+
+def _reminder_body(duty: Duty, person) -> str:
+    place = duty.place.name if duty.place else duty.destination
+    return _(
+        "Dear %(name)s,\n\nyou are on duty on %(date)s (%(kind)s). Leader: %(leader)s. "
+        "Contact person: %(contact)s. Place: %(place)s.\n\n"
+        "The day's briefing (cases, deadlines, follow-ups): %(link)s\n"
+    ) % {
+        "name": person.name,
+        "date": formats.date_format(duty.date, "DATE_FORMAT"),
+        "kind": duty.get_kind_display(),
+        "leader": duty.leader.name,
+        "contact": duty.contact.name if duty.contact else "-",
+        "place": place or "-",
+        "link": briefing_url(duty),
+    }

@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 from accounts.roles import Role
@@ -100,6 +102,74 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+# --- The task queue ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def empty_task_queue_after_transactional_tests(request, django_db_blocker):
+    """A transactional test's flush leaves the queue's (unmanaged) tables: empty them too."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from tests.queue import empty_queue
+
+        with django_db_blocker.unblock():
+            empty_queue()
+            # After the browser tests this can be a connection of its own: not left open.
+            connection.close()
+
+
+@pytest.fixture
+def run_jobs(db, monkeypatch):
+    """``run_jobs()``: run the queued jobs now, as a worker does, in this test's thread and
+    transaction (the jobs are async and run their database work thread-sensitively), until
+    none is left. ``run_jobs(later=True)`` first makes the retries planned for later due:
+    time has passed. The hourly tick is not deferred here: the tests call it themselves."""
+    from procrastinate.contrib.django import procrastinate_app
+    from procrastinate.periodic import PeriodicRegistry
+
+    from tests.queue import WorkerConnectorForTests
+
+    app = procrastinate_app.current_app
+    monkeypatch.setattr(app, "periodic_registry", PeriodicRegistry())
+
+    def run(*, later: bool = False, queues: list[str] | None = None) -> None:
+        if later:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE procrastinate_jobs SET scheduled_at = now() "
+                    "WHERE status = 'todo' AND scheduled_at > now()"
+                )
+        with app.replace_connector(WorkerConnectorForTests()):
+            async_to_sync(app.run_worker_async)(
+                wait=False,
+                listen_notify=False,
+                install_signal_handlers=False,
+                # The Django app's middleware closes the connection around a job: not here.
+                task_middleware=[],
+                queues=queues,
+            )
+
+    return run
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real mail server on a loopback port, and the SMTP backend pointed at it, with a short
+    EMAIL_TIMEOUT. ``smtp_server.mode`` = ``REFUSE`` / ``HANG`` / ``ACCEPT``."""
+    from tests import smtp
+
+    sink = smtp.SmtpSink(hang_seconds=1.5)
+    controller = smtp.start(sink)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 0.5
+    yield sink
+    controller.stop()
 
 
 # --- The demo data ----------------------------------------------------------------------------

@@ -275,7 +275,8 @@ def history(request):
 
 @require_role(*access.NOTIFICATION_READERS)
 def notifications(request):
-    notes = Notification.objects.select_related("created_by").prefetch_related("duties")[:200]
+    notes = Notification.objects.select_related("created_by", "message")
+    notes = notes.prefetch_related("duties")[:200]
     return render(request, "schedules/notifications.html", {"notifications": notes})
 
 

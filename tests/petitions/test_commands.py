@@ -47,11 +47,14 @@ def on_duty(db):
 TODAY = datetime.date(2024, 4, 9)
 
 
-def test_sendreminders_mails_leader_and_contact_three_days_ahead(on_duty, mailoutbox, settings):
+def test_sendreminders_mails_leader_and_contact_three_days_ahead(
+    on_duty, mailoutbox, settings, run_jobs
+):
     settings.REMINDER_DAYS_BEFORE = 3
     on_duty(datetime.date(2024, 4, 12))
 
     run("sendreminders", "--date", TODAY.isoformat())
+    run_jobs()
 
     assert sorted(m.to[0] for m in mailoutbox) == ["fubo@example.org", "limingji@example.org"]
 
@@ -65,38 +68,44 @@ def test_sendreminders_reports_how_many_were_sent(on_duty, mailoutbox, settings)
     assert re.search(r"(?<!\d)2(?!\d)", output)
 
 
-def test_sendreminders_skips_a_draft_duty(on_duty, mailoutbox, settings):
+def test_sendreminders_skips_a_draft_duty(on_duty, mailoutbox, settings, run_jobs):
     settings.REMINDER_DAYS_BEFORE = 3
     on_duty(datetime.date(2024, 4, 12), state=Duty.State.DRAFT)
 
     run("sendreminders", "--date", TODAY.isoformat())
+    run_jobs()
 
     assert mailoutbox == []
 
 
-def test_sendreminders_skips_a_duty_two_days_ahead(on_duty, mailoutbox, settings):
+def test_sendreminders_skips_a_duty_two_days_ahead(on_duty, mailoutbox, settings, run_jobs):
     settings.REMINDER_DAYS_BEFORE = 3
     on_duty(datetime.date(2024, 4, 11))
 
     run("sendreminders", "--date", TODAY.isoformat())
+    run_jobs()
 
     assert mailoutbox == []
 
 
-def test_sendreminders_days_option_changes_the_distance(on_duty, mailoutbox):
+def test_sendreminders_days_option_changes_the_distance(on_duty, mailoutbox, run_jobs):
     on_duty(datetime.date(2024, 4, 11))
 
     run("sendreminders", "--date", TODAY.isoformat(), "--days", "2")
+    run_jobs()
 
     assert len(mailoutbox) == 2
 
 
-def test_sendreminders_uses_today_without_date(on_duty, mailoutbox, settings, time_machine):
+def test_sendreminders_uses_today_without_date(
+    on_duty, mailoutbox, settings, time_machine, run_jobs
+):
     settings.REMINDER_DAYS_BEFORE = 3
     time_machine.move_to(datetime.datetime(2024, 4, 9, 8, 0), tick=False)
     on_duty(datetime.date(2024, 4, 12))
 
     run("sendreminders")
+    run_jobs()
 
     assert len(mailoutbox) == 2
 
@@ -110,11 +119,14 @@ def test_sendreminders_calls_the_cases_due_reminders(db, monkeypatch):
     assert calls == [TODAY]
 
 
-def test_the_daily_command_sends_the_case_reminders(clerk, walker):
+def test_the_daily_command_sends_the_case_reminders(clerk, walker, run_jobs):
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walker(register(clerk), State.ASSIGNED)
+    run_jobs()  # the assignment's own mail
+    mail.outbox.clear()
     out = io.StringIO()
     call_command("sendreminders", "--date", "2025-05-01", stdout=out)
+    run_jobs()
     assert "1" in out.getvalue().splitlines()[-1]
     assert any("shuangta@example.org" in m.to for m in mail.outbox)
 

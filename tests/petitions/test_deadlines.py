@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from petitions import delivery, notifications, reviews, workflow
@@ -180,46 +181,71 @@ def test_a_case_past_its_due_date_is_overdue(clerk):
 # --- Mail and reminders ------------------------------------------------------------------------
 
 
-def test_the_unit_is_told_of_a_new_case_after_commit(
-    clerk, unit, walker, reception_case, django_capture_on_commit_callbacks
+def test_the_unit_is_told_of_a_new_case_by_the_task_queue(
+    clerk, unit, walker, reception_case, run_jobs
 ):
     case = walker(reception_case, State.ACCEPTED)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.assign_case(case, by=clerk, unit=unit, instructions="请核查")
+    workflow.assign_case(case, by=clerk, unit=unit, instructions="请核查")
+    assert mail.outbox == []  # the request only queued it
+    run_jobs()
     assert [m.to for m in mail.outbox] == [["shuangta@example.org"]]
     assert case.number in mail.outbox[0].subject
 
 
+def test_an_assignment_through_the_page_reaches_the_units_mail_server_once(
+    client_of, clerk, unit, walker, reception_case, smtp_server, run_jobs
+):
+    case = walker(reception_case, State.ACCEPTED)
+    response = client_of(clerk).post(
+        reverse("petitions:act", args=[case.pk, "assign"]),
+        {"assign-version": case.version, "assign-unit": unit.pk, "assign-instructions": "请核查"},
+    )
+    assert response.status_code == 302
+    assert smtp_server.conversations == 0  # the request only queued the mail
+
+    run_jobs()
+    run_jobs()
+
+    assert smtp_server.recipients() == ["shuangta@example.org"]
+    assert case.number in smtp_server.received[0]["Subject"]
+
+
 def test_an_extension_request_is_mailed_to_administrators(
-    administrator, unit_handler, walker, reception_case, django_capture_on_commit_callbacks
+    administrator, unit_handler, walker, reception_case, run_jobs
 ):
     case = walker(reception_case, State.IN_PROGRESS)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.request_extension(case, by=unit_handler, days=10, reason="需要监测")
+    workflow.request_extension(case, by=unit_handler, days=10, reason="需要监测")
+    run_jobs()
     assert mail.outbox[-1].to == [administrator.email]
 
 
-def test_reminders_list_overdue_and_due_soon_cases_per_unit(clerk, unit, walker):
+def test_reminders_list_overdue_and_due_soon_cases_per_unit(clerk, unit, walker, run_jobs):
     with time_machine.travel(at(2025, 3, 3), tick=False):
         late = walker(register(clerk, title="化工厂异味"), State.ASSIGNED)  # due 5-2
     with time_machine.travel(at(2025, 3, 20), tick=False):
         soon = walker(register(clerk, title="饭店油烟"), State.ASSIGNED)  # due 5-19
         later = walker(register(clerk, title="河道垃圾"), State.ASSIGNED)
         Case.objects.filter(pk=later.pk).update(due_date=datetime.date(2025, 6, 30))
+    run_jobs()
     mail.outbox.clear()
     assert notifications.send_due_reminders(datetime.date(2025, 5, 15)) == 1
+    run_jobs()
     body = mail.outbox[0].body
     assert late.number in body and soon.number in body
     assert later.number not in body
     assert mail.outbox[0].to == ["shuangta@example.org"]
 
 
-def test_reminders_go_to_the_members_when_the_unit_has_no_address(clerk, unit_handler, walker):
+def test_reminders_go_to_the_members_when_the_unit_has_no_address(
+    clerk, unit_handler, walker, run_jobs
+):
     unit = make_unit("建平分局", unit_handler)
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walk(register(clerk), State.ASSIGNED, office=clerk, unit_user=unit_handler, unit=unit)
+    run_jobs()
     mail.outbox.clear()
     assert notifications.send_due_reminders(datetime.date(2025, 5, 1)) == 1
+    run_jobs()
     assert mail.outbox[0].to == [unit_handler.email]
 
 
@@ -230,9 +256,11 @@ def test_no_reminder_for_closed_cases(clerk, walker):
     assert notifications.send_due_reminders(datetime.date(2025, 6, 1)) == 0
 
 
-def test_no_reminder_mails_an_accusation_to_a_unit(clerk, walker):
+def test_no_reminder_mails_an_accusation_to_a_unit(clerk, walker, run_jobs):
     with time_machine.travel(at(2025, 3, 3), tick=False):
         walker(register(clerk, classification=Classification.ACCUSATION), State.ASSIGNED)
+    run_jobs()
     mail.outbox.clear()
     assert notifications.send_due_reminders(datetime.date(2025, 5, 1)) == 0
+    run_jobs()
     assert mail.outbox == []

@@ -97,13 +97,11 @@ def test_swap_exchanges_leaders_and_keeps_both_published(
     assert a.changed_after_publication_at is not None
 
 
-def test_swap_of_published_duties_notifies_the_office(
-    roster_2025, mailoutbox, django_capture_on_commit_callbacks, settings
-):
+def test_swap_of_published_duties_notifies_the_office(roster_2025, mailoutbox, run_jobs, settings):
     settings.ROSTER_OFFICE_EMAIL = "office@example.org"
     services.publish_year(2025)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.swap_duties(duty("reception", 1), duty("reception", 2), reason="出差冲突")
+    services.swap_duties(duty("reception", 1), duty("reception", 2), reason="出差冲突")
+    run_jobs()
     note = Notification.objects.get()
     assert "出差冲突" in note.body
     assert note.duties.count() == 2

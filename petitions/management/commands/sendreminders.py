@@ -1,4 +1,9 @@
-"""``manage.py sendreminders``: the daily reminder mails (run it once a day from cron)."""
+"""``manage.py sendreminders``: queue one day's reminder mails.
+
+The task queue does this every day by itself (petitions/tasks.py); the command runs the same
+code for a given date, for cron users and for checking. Running a day twice queues nothing
+twice.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from petitions import notifications
-from schedules import services
+from petitions import reminders
 
 
 def _date(value: str) -> datetime.date:
@@ -26,9 +30,10 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Send the reminder mails due today: to the leader and contact person of each published "
+        "Queue the reminder mails due today: to the leader and contact person of each published "
         "duty N days ahead (REMINDER_DAYS_BEFORE), the cases' due-date reminders, and to each "
-        "leader the replies to their supervision instructions that are late."
+        "leader the replies to their supervision instructions that are late. The task queue's "
+        "workers send them."
     )
 
     def add_arguments(self, parser) -> None:
@@ -46,20 +51,15 @@ class Command(BaseCommand):
         if days is not None and days < 0:
             raise CommandError(_("--days must be 0 or more."))
         today = date or timezone.localdate()
-        # The mails go out in the office's language, whatever the shell's locale.
+        done = reminders.remind(today, days_before=days)
+        # The report is in the office's language too, like the mails.
         with translation.override(settings.LANGUAGE_CODE):
-            sent = services.send_duty_reminders(today, days)
             self.stdout.write(
-                _("%(date)s: sent %(count)d duty reminder(s).")
-                % {"date": today.isoformat(), "count": sent}
+                _("%(date)s: queued %(count)d duty reminder(s).")
+                % {"date": today.isoformat(), "count": done.duty}
             )
-            due = notifications.send_due_reminders(today)
             self.stdout.write(
-                _("%(date)s: sent %(count)s case reminder(s).")
-                % {"date": today.isoformat(), "count": due}
+                _("%(date)s: queued %(count)d case reminder(s).")
+                % {"date": today.isoformat(), "count": done.case}
             )
-            late = notifications.send_supervision_reminders(today)
-            self.stdout.write(
-                _("%(date)s: sent %(count)s reminder(s) of late supervision replies.")
-                % {"date": today.isoformat(), "count": late}
-            )
+

@@ -153,12 +153,13 @@ def test_others_may_not_print_the_briefing(client_of, other_leader, days):
 # --- The reminder mail links to it ---------------------------------------------------------------
 
 
-def test_the_reminder_mail_links_to_the_briefing(days, mailoutbox, settings):
+def test_the_reminder_mail_links_to_the_briefing(days, mailoutbox, settings, run_jobs):
     settings.SITE_URL = "https://xinfang.example.gov.cn"
     days["apr"].leader.email = "houchunhua@example.org"
     days["apr"].leader.save()
 
     services.send_duty_reminders(D(2025, 4, 11), days_before=3)
+    run_jobs()
 
     link = f"https://xinfang.example.gov.cn/cases/day/{days['apr'].pk}/"
     assert mailoutbox and all(link in mail.body for mail in mailoutbox)

@@ -1,0 +1,98 @@
+"""Queue a message to the outside world: the only way the application sends mail.
+
+``queue_mail`` stores the message and defers the job that sends it in the caller's
+transaction, through Django's own connection: the job exists exactly when the change
+commits, and a rolled-back change mails nobody. No request waits on a mail server; the
+worker sends (accounts/delivery.py), retries with backoff, and marks what it could not send
+as failed, for an administrator to retry by hand (``retry_message``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from procrastinate import manager
+from procrastinate.contrib.django.django_connector import DjangoConnector
+
+from accounts import tasks
+from accounts.models import Message
+
+# Defers through the Django connection of the calling thread, whatever connector the app was
+# given (the worker's own is a separate pool): the job joins the caller's transaction.
+IN_THIS_TRANSACTION = manager.JobManager(connector=DjangoConnector())
+
+
+def queue_mail(
+    recipients: str | Iterable[str],
+    subject: str,
+    body: str,
+    *,
+    about: str = "",
+    dedupe_key: str = "",
+) -> list[Message]:
+    """Queue one e-mail per address; returns the messages queued now.
+
+    With a ``dedupe_key`` (e.g. ``duty-reminder:<duty>:<person>:<date>``) a message already
+    queued under that key and address is not queued again, even by a concurrent run.
+    """
+    addresses = [recipients] if isinstance(recipients, str) else list(dict.fromkeys(recipients))
+    addresses = [address for address in addresses if address]
+    # Part of the caller's transaction when there is one (an error there undoes the change
+    # too, as it should): no savepoint, two round trips fewer.
+    with transaction.atomic(savepoint=False):
+        stored = [_store(address, subject, body, about, dedupe_key) for address in addresses]
+        queued = [message for message in stored if message is not None]
+        _defer(queued)
+    return queued
+
+
+def _store(address: str, subject: str, body: str, about: str, dedupe_key: str) -> Message | None:
+    message = Message(
+        channel=Message.Channel.EMAIL,
+        recipient=address,
+        subject=subject[:255],
+        body=body,
+        about=about[:200],
+        dedupe_key=f"{dedupe_key}:{address}"[:400] if dedupe_key else None,
+    )
+    if message.dedupe_key is None:
+        message.save()
+        return message
+    try:
+        with transaction.atomic():  # a savepoint: the duplicate's error leaves the rest intact
+            message.save()
+    except IntegrityError:
+        return None
+    return message
+
+
+def _defer(messages: list[Message]) -> None:
+    if not messages:
+        return
+    job = tasks.send_message.configure().job  # the task, its queue and priority
+    IN_THIS_TRANSACTION.batch_defer_jobs(
+        [job.evolve(task_kwargs={"message_id": message.pk}) for message in messages]
+    )
+
+
+def retry_message(message: Message, *, by=None) -> Message:
+    """Send a failed message again (an administrator's decision, recorded with their name)."""
+    context = {"reason": "retry by hand"}
+    if getattr(by, "pk", None) is not None:
+        context["user"] = by.pk
+    with transaction.atomic(), pghistory.context(**context):
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if not locked.may_retry:
+            raise ValidationError(
+                _("Only a failed message can be sent again; this one is %(state)s.")
+                % {"state": locked.get_state_display()},
+                code="not_failed",
+            )
+        locked.state = Message.State.QUEUED
+        locked.save(update_fields=["state"])
+        _defer([locked])
+    return locked
