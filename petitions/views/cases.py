@@ -43,6 +43,7 @@ from petitions.forms.cases import (
 )
 from petitions.matters import classify_case
 from petitions.models import CLOSED_STATES, Case, CaseLog, State
+from petitions.views.stats import leader_home
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -430,5 +431,6 @@ def leader_cases(request):
         "open_count": len(open_cases),
         "overdue_count": sum(1 for c in open_cases if c.is_overdue()),
         "today": timezone.localdate(),
+        **leader_home(getattr(user, "leader", None), timezone.localdate()),
     }
     return render(request, "petitions/leader_cases.html", context)

@@ -21,6 +21,7 @@ from petitions import exports
 from petitions.forms.register import read_filters, render_filter_form
 from petitions.paging import SORTS, Page
 from petitions.register import EXPORT_LIMIT, cases_to_export, register_page
+from petitions.stats_report import statistics_filter_notes
 
 
 def _query_with(query: QueryDict, **cursor: str) -> str:
@@ -61,6 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": page.rows,
             "sort_label": SORTS[data["sort"]].label,
             "search_term": data.get("q", ""),
+            "statistics_filters": statistics_filter_notes(data),
             **_page_links(request.GET, page),
             "export_query": _query_with(request.GET),
             "due_soon_days": settings.DUE_SOON_DAYS,

@@ -27,7 +27,9 @@ def test_the_office_classifies_a_case_and_the_log_says_so(db, client_of, request
     assert [t.code for t in case.pollution_types.all()] == ["air"]
     assert list(case.pollution_subtypes.all()) == [odour] and case.industry == building
     entry = case.logs.get(action=CaseLog.Action.NOTE)
-    assert "恶臭/异味" in entry.comment and entry.by.username == request.getfixturevalue(who).username
+    assert (
+        "恶臭/异味" in entry.comment and entry.by.username == request.getfixturevalue(who).username
+    )
 
 
 def test_the_case_page_shows_the_classification_and_the_office_form(client_of, clerk):
