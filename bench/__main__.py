@@ -19,7 +19,7 @@ from psycopg2 import sql
 
 from config.devdb import embedded_database_url
 
-SUITES = ["public", "register"]
+SUITES = ["public", "register", "stats"]
 
 
 def bench_database_url(url: str) -> str:

@@ -119,15 +119,35 @@ def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
         period=period,
         today=today,
         figures=figures,
-        previous=st.tally(q.period_facts(cases, period.previous(), today)),
-        year_earlier=st.tally(q.period_facts(cases, period.year_earlier(), today)),
         rates=st.rates(figures),
+        **_comparisons(cases, period, today),
     )
     total = figures.cases["total"]
     for dimension in q.DIMENSIONS:
         report.breakdowns[dimension] = breakdown(cases, dimension, period, total)
     report.trend = monthly_trend(cases, period.end.year)
     _people_and_units(report, cases, rows, today)
+    return report
+
+
+def _comparisons(cases, period: st.Period, today: datetime.date) -> dict[str, st.Tally]:
+    """The previous period's and the year earlier's tallies (one query for a year: the same)."""
+    previous = st.tally(q.period_facts(cases, period.previous(), today))
+    if period.year_earlier() == period.previous():
+        return {"previous": previous, "year_earlier": previous}
+    year_earlier = st.tally(q.period_facts(cases, period.year_earlier(), today))
+    return {"previous": previous, "year_earlier": year_earlier}
+
+
+def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
+    """Only what one chart draws (``charts.CHART_NAMES``): one or two queries, not a report."""
+    cases = Case.objects.all()
+    figures = st.tally(q.period_facts(cases, period, today)) if name == "rates" else st.Tally()
+    report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
+    if name == "trend":
+        report.trend = monthly_trend(cases, period.end.year)
+    elif name in q.DIMENSIONS:
+        report.breakdowns[name] = breakdown(cases, name, period, 0)
     return report
 
 
@@ -240,9 +260,8 @@ def headline_report(period: st.Period, today: datetime.date) -> Report:
         period=period,
         today=today,
         figures=figures,
-        previous=st.tally(q.period_facts(cases, period.previous(), today)),
-        year_earlier=st.tally(q.period_facts(cases, period.year_earlier(), today)),
         rates=st.rates(figures),
+        **_comparisons(cases, period, today),
     )
 
 

@@ -24,6 +24,7 @@ from petitions.stats_report import (
     FIGURE_LABELS,
     Report,
     build_report,
+    chart_report,
     headline_report,
     leader_days,
 )
@@ -95,7 +96,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
 def stats_chart(request: HttpRequest, name: str) -> HttpResponse:
     if name not in charts.CHART_NAMES:
         raise Http404
-    _form, report = _report(request)
+    today = timezone.localdate()
+    period = PeriodForm(request.GET or None, today=today).period()
+    report = chart_report(period, today, name)
     return HttpResponse(charts.render_chart(report, name), content_type="image/svg+xml")
 
 

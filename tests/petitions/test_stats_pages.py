@@ -73,3 +73,16 @@ def test_the_register_without_statistics_filters_has_no_such_line(client_of, cle
     page = client_of(clerk).get("/cases/?pollution=none").content.decode()
     assert "未分类" in page
     assert 'id="statistics-filters"' not in client_of(clerk).get("/cases/").content.decode()
+
+
+@pytest.mark.parametrize("name", ["trend", "rates", "channel", "pollution", "district", "industry"])
+def test_each_chart_asks_only_for_what_it_draws(client_of, clerk, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(received_at=at(2025, 1, 3))
+    client = client_of(clerk)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/stats/chart/{name}.svg?kind=month&year=2025&month=1")
+    assert response.status_code == 200 and b"<svg" in response.content
+    assert len(queries) <= 6  # the session and the user, then at most two for the chart
