@@ -19,7 +19,7 @@ from psycopg import sql
 
 from config.devdb import embedded_database_url
 
-SUITES = ["public", "queue", "register"]
+SUITES = ["public", "queue", "register", "stats"]
 
 
 def bench_database_url(url: str) -> str:

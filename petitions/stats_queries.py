@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -228,7 +229,7 @@ def breakdown_rows(cases: QuerySet, dimension: str, periods: dict[str, Period]) 
     ]
     unlinked = (
         cases.filter(any_period)
-        .exclude(pk__in=link.objects.values("case_id"))
+        .exclude(Exists(link.objects.filter(case_id=OuterRef("pk"))))  # NOT EXISTS: an anti-join
         .aggregate(**_period_sums(periods))
     )
     result.append({**unlinked, "value": None})

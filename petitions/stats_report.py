@@ -12,11 +12,12 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from petitions import statistics as st
 from petitions import stats_queries as q
+from petitions.matters import Industry, PollutionSubtype, PollutionType
 from petitions.models import Case, Category, Channel, Classification
 from schedules.models import District, Duty
 
@@ -118,15 +119,35 @@ def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
         period=period,
         today=today,
         figures=figures,
-        previous=st.tally(q.period_facts(cases, period.previous(), today)),
-        year_earlier=st.tally(q.period_facts(cases, period.year_earlier(), today)),
         rates=st.rates(figures),
+        **_comparisons(cases, period, today),
     )
     total = figures.cases["total"]
     for dimension in q.DIMENSIONS:
         report.breakdowns[dimension] = breakdown(cases, dimension, period, total)
     report.trend = monthly_trend(cases, period.end.year)
     _people_and_units(report, cases, rows, today)
+    return report
+
+
+def _comparisons(cases, period: st.Period, today: datetime.date) -> dict[str, st.Tally]:
+    """The previous period's and the year earlier's tallies (one query for a year: the same)."""
+    previous = st.tally(q.period_facts(cases, period.previous(), today))
+    if period.year_earlier() == period.previous():
+        return {"previous": previous, "year_earlier": previous}
+    year_earlier = st.tally(q.period_facts(cases, period.year_earlier(), today))
+    return {"previous": previous, "year_earlier": year_earlier}
+
+
+def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
+    """Only what one chart draws (``charts.CHART_NAMES``): one or two queries, not a report."""
+    cases = Case.objects.all()
+    figures = st.tally(q.period_facts(cases, period, today)) if name == "rates" else st.Tally()
+    report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
+    if name == "trend":
+        report.trend = monthly_trend(cases, period.end.year)
+    elif name in q.DIMENSIONS:
+        report.breakdowns[name] = breakdown(cases, name, period, 0)
     return report
 
 
@@ -188,3 +209,68 @@ def _merge_days(days: dict) -> dict:
             target.cases[name] += tally.cases[name]
             target.people[name] += tally.people[name]
     return merged
+
+
+# --- The register, opened from a figure ---------------------------------------------------------
+
+FIGURE_LABELS = {
+    "group_petitions": gettext_lazy("Group petitions"),
+    "skip_level": gettext_lazy("Skip-level petitions"),
+    "repeat": gettext_lazy("Repeat petitions"),
+    "not_accepted": gettext_lazy("Not accepted"),
+    "acceptance_counted": gettext_lazy("Counted for the acceptance rate"),
+    "accepted_on_time": gettext_lazy("Accepted or refused on time"),
+    "closing_counted": gettext_lazy("Counted for the closing rate"),
+    "closed_on_time": gettext_lazy("Answered on time"),
+    "answered": gettext_lazy("Answered"),
+    "rated": gettext_lazy("Rated"),
+    "satisfied": gettext_lazy("Satisfied or basically satisfied"),
+}
+MATTER_FILTER_MODELS = {
+    "pollution": (gettext_lazy("Pollution type"), PollutionType),
+    "subtype": (gettext_lazy("Pollution sub-type"), PollutionSubtype),
+    "industry": (gettext_lazy("Industry"), Industry),
+}
+
+
+def statistics_filter_notes(data: dict) -> list[tuple[str, str]]:
+    """(what, which) for each statistics filter the register applies, so its list reads as
+    the figure it came from; at most one small query per active filter."""
+    notes = []
+    for name, (title, model) in MATTER_FILTER_MODELS.items():
+        value = data.get(name)
+        if value == "none":
+            notes.append((str(title), _("Not classified")))
+        elif value:
+            entry = model.objects.filter(pk=int(value)).first()
+            notes.append((str(title), str(entry) if entry else f"#{value}"))
+    if data.get("figure") in FIGURE_LABELS:
+        notes.append((_("Figure"), str(FIGURE_LABELS[data["figure"]])))
+    return notes
+
+
+# --- The leader's home --------------------------------------------------------------------------
+
+
+def headline_report(period: st.Period, today: datetime.date) -> Report:
+    """The headline figures and rates alone (no breakdowns): three queries."""
+    cases = Case.objects.all()
+    figures = st.tally(q.period_facts(cases, period, today))
+    return Report(
+        period=period,
+        today=today,
+        figures=figures,
+        rates=st.rates(figures),
+        **_comparisons(cases, period, today),
+    )
+
+
+def leader_days(leader, period: st.Period, today: datetime.date) -> list[tuple[Any, str, st.Tally]]:
+    """The results of ``leader``'s own reception and visit days in ``period``: one query."""
+    rows = q.period_facts(Case.objects.filter(leader=leader), period, today)
+    days = st.tally_by_key(row for row in rows if row.key[2])
+    return sorted(
+        ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
+        key=lambda item: item[1],
+        reverse=True,
+    )

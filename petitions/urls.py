@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions.views import cases, days, letters, register
+from petitions.views import cases, days, letters, matters, register
 
 app_name = "petitions"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", cases.case_detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", cases.case_act, name="act"),
     path("<int:pk>/reveal/", cases.case_reveal, name="reveal"),
+    path("<int:pk>/classify/", matters.case_classify, name="classify"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",
         cases.attachment_download,

@@ -45,4 +45,18 @@ class MatterFields(forms.Form):
 
 
 class MattersForm(MatterFields):
-    """The office classifies a case later (or corrects it)."""
+    """The office classifies a case later (or corrects it); ``version``: the case as shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "pollution_types": list(case.pollution_types.all()),
+                "pollution_subtypes": list(case.pollution_subtypes.all()),
+                "industry": case.industry_id,
+                "version": case.version,
+            },
+        )
+        super().__init__(*args, **kwargs)

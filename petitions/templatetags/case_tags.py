@@ -9,6 +9,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from petitions import people
+from petitions.classify import may_classify
+from petitions.forms.matters import MattersForm
 from petitions.models import Case, State
 
 register = template.Library()
@@ -40,4 +42,17 @@ def due(case: Case, today: datetime.date | None = None, show_what: bool = False,
         "overdue_by": -left if left is not None and left < 0 else 0,
         "status": case.due_status(today),
         "what": (what or _("answer")) if show_what else "",
+    }
+
+
+@register.inclusion_tag("petitions/_matters.html", takes_context=True)
+def case_matters(context, case: Case) -> dict:
+    """What the matter is about, for the reports; the office's form to classify it."""
+    editable = may_classify(context["request"].user)
+    return {
+        "case": case,
+        "types": list(case.pollution_types.all()),
+        "subtypes": list(case.pollution_subtypes.all()),
+        "form": MattersForm(case=case, prefix="matters") if editable else None,
+        "csrf_token": context.get("csrf_token"),
     }

@@ -40,6 +40,7 @@ from petitions.matters import classify_case
 from petitions.models import CLOSED_STATES, Case, State
 from petitions.views.casework import CASEWORK_STEPS
 from petitions.views.letters import case_papers
+from petitions.views.stats import leader_home
 from petitions.views.steps import LETTER_STEPS, Step, with_comment
 from schedules.models import Finding
 
@@ -423,5 +424,6 @@ def leader_cases(request):
         "overdue_count": sum(1 for c in open_cases if c.is_overdue()),
         "today": timezone.localdate(),
         "closed_states": CLOSED_STATES,
+        **leader_home(getattr(user, "leader", None), timezone.localdate()),
     }
     return render(request, "petitions/leader_cases.html", context)

@@ -24,6 +24,7 @@ from petitions.access import may_reveal
 from petitions.forms.register import read_filters, render_filter_form
 from petitions.paging import SORTS, Page
 from petitions.register import EXPORT_LIMIT, cases_to_export, register_page
+from petitions.stats_report import statistics_filter_notes
 
 
 def _query_with(query: QueryDict, **cursor: str) -> str:
@@ -64,6 +65,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": page.rows,
             "sort_label": SORTS[data["sort"]].label,
             "search_term": data.get("q", ""),
+            "statistics_filters": statistics_filter_notes(data),
             **_page_links(request.GET, page),
             "export_query": _query_with(request.GET),
             "may_export_unmasked": may_reveal(request.user),

@@ -19,7 +19,15 @@ from accounts.access import require_role
 from accounts.roles import Role
 from petitions import charts, stats_files
 from petitions.forms.stats import PeriodForm
-from petitions.stats_report import Report, build_report
+from petitions.statistics import Period
+from petitions.stats_report import (
+    FIGURE_LABELS,
+    Report,
+    build_report,
+    chart_report,
+    headline_report,
+    leader_days,
+)
 
 STATS_ROLES = (Role.PETITION_OFFICE, Role.ADMINISTRATOR, Role.LEADER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,14 +40,29 @@ def _report(request: HttpRequest) -> tuple[PeriodForm, Report]:
     return form, build_report(form.period(), today)
 
 
-def register_query(report: Report) -> str:
+def register_query(period: Period) -> str:
     """The register's filter for the period: every link adds one more filter to it."""
     return urlencode(
         {
-            "received_from": report.period.start.isoformat(),
-            "received_to": report.period.end.isoformat(),
+            "received_from": period.start.isoformat(),
+            "received_to": period.end.isoformat(),
         }
     )
+
+
+def leader_home(leader, today) -> dict:
+    """The leader's home: this month's headline figures and rates (the bureau's), and the
+    results of the leader's own reception and visit days this year."""
+    month = headline_report(Period.month(today.year, today.month), today)
+    year = Period.year(today.year)
+    return {
+        "month_report": month,
+        "month_headline": stats_files.headline(month),
+        "month_rates": stats_files.rate_rows(month),
+        "month_register": f"{reverse('petitions:list')}?{register_query(month.period)}",
+        "own_days": leader_days(leader, year, today) if leader else [],
+        "own_days_register": f"{reverse('petitions:list')}?{register_query(year)}",
+    }
 
 
 @never_cache
@@ -53,7 +76,8 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         "headline": stats_files.headline(report),
         "rate_rows": stats_files.rate_rows(report),
         "titles": stats_files.dimension_titles(),
-        "register": f"{reverse('petitions:list')}?{register_query(report)}",
+        "trend_titles": [FIGURE_LABELS[figure] for figure in report.trend],
+        "register": f"{reverse('petitions:list')}?{register_query(report.period)}",
         "query": query,
         "settings_days": {
             "acceptance": settings.ACCEPTANCE_DAYS,
@@ -72,7 +96,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
 def stats_chart(request: HttpRequest, name: str) -> HttpResponse:
     if name not in charts.CHART_NAMES:
         raise Http404
-    _form, report = _report(request)
+    today = timezone.localdate()
+    period = PeriodForm(request.GET or None, today=today).period()
+    report = chart_report(period, today, name)
     return HttpResponse(charts.render_chart(report, name), content_type="image/svg+xml")
 
 
