@@ -65,12 +65,9 @@ class WorkCaseQuerySet(CaseQuerySet):
         return self.filter(state=State.ANSWER_DRAFTED)
 
     def deliveries_to_record(self):
-        """Answers approved, not yet delivered (送达).
-
-        MERGE HOOK: the delivery step is added on another branch (w1); until the lead wires
-        it here (e.g. ``self.filter(state=State.<approved, not delivered>)``) nothing is listed.
-        """
-        return self.none()
+        """Answers approved and issued, not yet delivered (送达): the office records the delivery,
+        from which the petitioner's time to ask for a review runs."""
+        return self.filter(state=State.APPROVED)
 
     def extension_requested(self):
         """An extension asked for by the unit, for an administrator to decide (only while the

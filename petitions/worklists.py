@@ -164,12 +164,12 @@ def office_sections(user, today: datetime.date) -> list[Section]:
             *_due_order(),
             register_query="state=answer_drafted",
         ),
-        # MERGE HOOK (delivery step, branch w1): WorkCaseQuerySet.deliveries_to_record().
         _cases(
             "to_deliver",
             _("Answers approved, not yet delivered"),
             cases.deliveries_to_record(),
             *_due_order(),
+            register_query="state=approved",
         ),
         _cases(
             "extension_requests",
