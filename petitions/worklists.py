@@ -15,20 +15,20 @@ QuerySet method (``casework_models.WorkCaseQuerySet``, ``SupervisionQuerySet``);
 puts them together. The rows of all the case sections come in one query (a ``UNION ALL`` of
 each section's first ``SECTION_ROWS``), the supervisions in another, every total (up to
 ``COUNT_CAP``) in a third, so a worklist costs the same however many cases wait. The counts in
-the navigation bar (:func:`nav_counts`) come from that third query, cached per user until any
-case or instruction changes; other pages make them in one query when the cache has none.
+the navigation bar (:func:`nav_counts`) come from that third query, kept in each process's
+memory per user until any case or instruction changes (a ``SharedStamp``: no cache round trip
+on most pages); other pages make them in one query when the process has none.
 """
 
 from __future__ import annotations
 
 import datetime
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import CharField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
@@ -37,6 +37,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, roles_of
+from accounts.stamps import SharedStamp
 from petitions.casework_models import Supervision, WorkCaseQuerySet, work_cases
 from petitions.models import DUE_KEY, Case, State, leader_of
 from petitions.register import ListedCase, start_of
@@ -411,7 +412,7 @@ def _count(user, today: datetime.date, sections: list[Section], leader) -> dict[
     late = _overdue_queries(user, today, leader)
     counts = count_each({**listed, **late})
     in_nav = [s.key for s in sections if s.in_nav and s.query is not None]
-    cache.set(_counts_key(user, today), _nav(counts, in_nav, late), NAV_CACHE_SECONDS)
+    caches["local"].set(_counts_key(user, today), _nav(counts, in_nav, late), NAV_CACHE_SECONDS)
     return counts
 
 
@@ -436,36 +437,34 @@ def compute_nav_counts(user, today: datetime.date) -> dict:
 
 
 NAV_CACHE_SECONDS = 300
-
-
-def _cache_key(name: str) -> str:
-    return f"petitions:work:{connection.settings_dict['NAME']}:{name}"
+STAMP = SharedStamp("worklist-counts")
 
 
 def _counts_key(user, today: datetime.date) -> str:
-    """Per user and day, and per stamp: a new stamp (any change) makes every count stale."""
-    stamp = cache.get_or_set(_cache_key("stamp"), time.time_ns, None)
-    return _cache_key(f"counts:{user.pk}:{today.isoformat()}:{stamp}")
+    """Per user and day, and per stamp: a change anywhere renews the stamp, which makes every
+    count stale in every process (read before the counts, as the stamp requires)."""
+    return f"petitions:work:{STAMP.current()}:counts:{user.pk}:{today.isoformat()}"
 
 
 def nav_counts(user, today: datetime.date) -> dict:
-    """The navigation bar's counts, cached per user and day until a case or an instruction
-    changes, so that a page pays no query for them most of the time (the worklist page
-    refreshes them with its own)."""
+    """The navigation bar's counts, kept in this process's memory per user and day until a case
+    or an instruction changes, so that a page pays no query for them most of the time (the
+    worklist page refreshes them with its own)."""
     key = _counts_key(user, today)
-    counts = cache.get(key)
+    counts = caches["local"].get(key)
     if counts is None:
         counts = compute_nav_counts(user, today)
-        cache.set(key, counts, NAV_CACHE_SECONDS)
+        caches["local"].set(key, counts, NAV_CACHE_SECONDS)
     return counts
 
 
 def forget_counts(**kwargs) -> None:
-    """A case or instruction changed: every cached count is out of date, now and once the
-    change is committed (a count made in between, before the commit, would miss it)."""
-    key = _cache_key("stamp")
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """A case or instruction changed: every kept count is out of date, now (for this process,
+    inside the transaction) and, in every process, once the change is committed (a count made
+    in between, before the commit, would miss it)."""
+    if connection.in_atomic_block:
+        STAMP.renew()
+    transaction.on_commit(STAMP.renew)
 
 
 def connect_receivers() -> None:
