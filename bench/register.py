@@ -62,7 +62,7 @@ UNIT_USER = "bench-unit"
 LEADER_USER = "bench-leader"
 IN_CHARGE_EVERY = 20  # the bench leader is in charge of one in so many of their cases
 REFERENCE = "/bench/register-reference/"
-WORKLIST_URL = "petitions:worklist"
+WORKLIST_URL = "work:home"
 
 
 def _client(username: str = BENCH_USER, role: str = Role.PETITION_OFFICE) -> Client:
