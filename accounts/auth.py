@@ -3,15 +3,22 @@ loading the user's roles with the user so that a page needs no extra query for t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from django.db.models import OuterRef, QuerySet
 
 from accounts.demo import is_demo_account
 from accounts.roles import Role
+
+# Lists loaded with the user, in the same query, as attributes of the user: name -> a function
+# returning a one-column queryset on ``OuterRef("pk")``. The apps register what most of their
+# pages need (a handling unit's unit ids, for example) in ``AppConfig.ready``.
+USER_ARRAYS: dict[str, Callable[[], QuerySet]] = {}
 
 
 class StaffBackend(ModelBackend):
@@ -29,7 +36,8 @@ class StaffBackend(ModelBackend):
         users = get_user_model()._default_manager
         names = Group.objects.filter(user=OuterRef("pk")).values("name")
         try:
-            user = users.annotate(role_names=ArraySubquery(names)).get(pk=user_id)
+            arrays = {name: ArraySubquery(make()) for name, make in USER_ARRAYS.items()}
+            user = users.annotate(role_names=ArraySubquery(names), **arrays).get(pk=user_id)
         except users.model.DoesNotExist:
             return None
         if not self.user_can_authenticate(user):

@@ -10,7 +10,10 @@ class PetitionsConfig(AppConfig):
         """Connect the register's and the worklists' cache receivers once the models are
         loaded."""
         # Imported here, as Django wants: the modules read models, which need the app registry.
+        from accounts.auth import USER_ARRAYS
         from petitions import caching, worklists
+        from petitions.casework_models import unit_ids_subquery
 
+        USER_ARRAYS["unit_ids"] = unit_ids_subquery
         caching.connect_receivers()
         worklists.connect_receivers()

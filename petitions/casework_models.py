@@ -50,6 +50,18 @@ def units_of(user) -> models.QuerySet[Unit]:
     return Unit.objects.filter(members=user).values("pk")
 
 
+def unit_ids_subquery() -> models.QuerySet:
+    """The ids of a user's units, loaded with the user on every request (``USER_ARRAYS``)."""
+    return Unit.members.through.objects.filter(user=models.OuterRef("pk")).values("unit_id")
+
+
+def unit_ids_of(user) -> list[int] | models.QuerySet:
+    """The user's units' ids as loaded with the user (numbers let the database walk one
+    unit's cases down its index in order), else as a subquery."""
+    ids = getattr(user, "unit_ids", None)
+    return units_of(user) if ids is None else ids
+
+
 class WorkCaseQuerySet(CaseQuerySet):
     """The cases that wait for someone, per kind of work. Start from ``work_cases(user)``."""
 
@@ -65,12 +77,9 @@ class WorkCaseQuerySet(CaseQuerySet):
         return self.filter(state=State.ANSWER_DRAFTED)
 
     def deliveries_to_record(self):
-        """Answers approved, not yet delivered (送达).
-
-        MERGE HOOK: the delivery step is added on another branch (w1); until the lead wires
-        it here (e.g. ``self.filter(state=State.<approved, not delivered>)``) nothing is listed.
-        """
-        return self.none()
+        """Answers approved and issued, not yet delivered (送达): the office records the delivery,
+        from which the petitioner's time to ask for a review runs."""
+        return self.filter(state=State.APPROVED)
 
     def extension_requested(self):
         """An extension asked for by the unit, for an administrator to decide (only while the
@@ -94,7 +103,8 @@ class WorkCaseQuerySet(CaseQuerySet):
 
     def of_units_of(self, user):
         """The cases handed to one of the user's units."""
-        return self.filter(unit__in=units_of(user))
+        ids = unit_ids_of(user)
+        return self.filter(unit__in=ids) if ids != [] else self.none()
 
     def in_charge_of(self, leader: Leader | None):
         return self.filter(leader_in_charge=leader) if leader else self.none()

@@ -135,7 +135,8 @@ class CaseQuerySet(models.QuerySet):
             return self
         allowed = models.Q(pk__in=[])
         if has_role(user, Role.HANDLING_UNIT):
-            allowed |= models.Q(unit__in=Unit.objects.filter(members=user))
+            ids = getattr(user, "unit_ids", None)  # loaded with the user (accounts.auth)
+            allowed |= models.Q(unit__in=Unit.objects.filter(members=user) if ids is None else ids)
         leader = leader_of(user)
         if leader is not None:
             allowed |= models.Q(leader=leader) | models.Q(leader_in_charge=leader)
@@ -332,6 +333,14 @@ class Case(models.Model):
                 name="case_open_due_idx",
             ),
             models.Index("id", condition=models.Q(extension_state="requested"), name="case_extreq"),
+            # A unit's worklist: its open cases by due date, first rows and counts (worklists).
+            models.Index(
+                "unit",
+                DUE_KEY,
+                "id",
+                condition=~models.Q(state__in=list(CLOSED_STATES)),
+                name="case_unit_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

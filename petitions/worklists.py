@@ -15,8 +15,9 @@ QuerySet method (``casework_models.WorkCaseQuerySet``, ``SupervisionQuerySet``);
 puts them together. The rows of all the case sections come in one query (a ``UNION ALL`` of
 each section's first ``SECTION_ROWS``), the supervisions in another, every total (up to
 ``COUNT_CAP``) in a third, so a worklist costs the same however many cases wait. The counts in
-the navigation bar (:func:`nav_counts`) come from that third query, cached per user until any
-case or instruction changes; other pages make them in one query when the cache has none.
+the navigation bar (:func:`nav_counts`) come from that third query, kept in each process's
+memory per user until any case or instruction changes (a ``SharedStamp``: no cache round trip
+on most pages); other pages make them in one query when the process has none.
 """
 
 from __future__ import annotations
@@ -165,12 +166,12 @@ def office_sections(user, today: datetime.date) -> list[Section]:
             *_due_order(),
             register_query="state=answer_drafted",
         ),
-        # MERGE HOOK (delivery step, branch w1): WorkCaseQuerySet.deliveries_to_record().
         _cases(
             "to_deliver",
             _("Answers approved, not yet delivered"),
             cases.deliveries_to_record(),
             *_due_order(),
+            register_query="state=approved",
         ),
         _cases(
             "extension_requests",
@@ -382,14 +383,17 @@ def _overdue_queries(user, today: datetime.date, leader: Leader | None) -> dict[
 def count_each(queries: dict[str, QuerySet]) -> dict[str, int]:
     """Count several querysets (each up to ``COUNT_CAP``) in one query: a subquery each.
 
-    Each keeps its order: the first ``COUNT_CAP`` rows are read down the index of that order,
-    as the rows of its section are, never the whole backlog.
+    One filtered by the due date keeps its order: the first ``COUNT_CAP`` rows are read down
+    the due-date index, never the whole backlog. The others drop it, so that a state's count
+    reads that state's index alone (an index-only scan), not the table rows.
     """
     counts = dict.fromkeys(queries, 0)
     selects, params = [], []
     for key, query in queries.items():
         if query.query.is_empty():
             continue
+        if "due_key" not in query.query.annotations:  # no need of order: the index alone
+            query = query.order_by()
         sql, query_params = query.values("pk")[:COUNT_CAP].query.sql_with_params()
         selects.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS counted)"))
         params.extend(query_params)
@@ -438,14 +442,15 @@ STAMP = SharedStamp("worklist-counts")
 
 
 def _counts_key(user, today: datetime.date) -> str:
-    """Per user and day, and per stamp: a new stamp (any change) makes every count stale."""
-    return f"petitions:work:counts:{user.pk}:{today.isoformat()}:{STAMP.current()}"
+    """Per user and day, and per stamp: a change anywhere renews the stamp, which makes every
+    count stale in every process (read before the counts, as the stamp requires)."""
+    return f"petitions:work:{STAMP.current()}:counts:{user.pk}:{today.isoformat()}"
 
 
 def nav_counts(user, today: datetime.date) -> dict:
-    """The navigation bar's counts, cached per user and day until a case or an instruction
-    changes, so that a page pays no query for them most of the time (the worklist page
-    refreshes them with its own)."""
+    """The navigation bar's counts, kept in this process's memory per user and day until a case
+    or an instruction changes, so that a page pays no query for them most of the time (the
+    worklist page refreshes them with its own)."""
     key = _counts_key(user, today)
     counts = caches["local"].get(key)
     if counts is None:
@@ -455,9 +460,11 @@ def nav_counts(user, today: datetime.date) -> dict:
 
 
 def forget_counts(**kwargs) -> None:
-    """A case or instruction changed: every cached count is out of date, now and once the
-    change is committed (a count made in between, before the commit, would miss it)."""
-    STAMP.renew()
+    """A case or instruction changed: every kept count is out of date, now (for this process,
+    inside the transaction) and, in every process, once the change is committed (a count made
+    in between, before the commit, would miss it)."""
+    if connection.in_atomic_block:
+        STAMP.renew()
     transaction.on_commit(STAMP.renew)
 
 

@@ -113,8 +113,14 @@ def test_the_office_sees_what_is_due_within_seven_days_or_overdue(client_of, cle
     assert numbers(due) == [late.number, soon.number]
 
 
-def test_the_office_has_the_deliveries_section_waiting_for_the_delivery_step(client_of, clerk):
-    assert 'data-total="0"' in section(worklist(client_of(clerk)), "to_deliver")
+def test_the_office_sees_an_approved_answer_under_deliveries_to_record(
+    client_of, clerk, walker, reception_case
+):
+    approved = walker(reception_case, State.APPROVED)
+    walker(register(clerk, title="另一件"), State.ANSWER_DRAFTED)
+    page = worklist(client_of(clerk))
+    assert numbers(section(page, "to_deliver")) == [approved.number]
+    assert 'data-total="1"' in section(page, "to_deliver")
 
 
 def test_the_office_sees_supervision_replies_still_owed(
