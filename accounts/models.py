@@ -56,9 +56,9 @@ class Message(models.Model):
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("message"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
-    )
+    # Not indexed: the worker's state changes stay cheap (HOT updates); the outbox page reads
+    # the latest rows by primary key.
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -66,12 +66,20 @@ class Message(models.Model):
     # What the message is about, for a reader of the outbox ("case 朝环信〔2025〕3号").
     about = models.CharField(_("about"), max_length=200, blank=True)
     # Set for messages that must never go out twice (a reminder): a second insert fails.
-    dedupe_key = models.CharField(max_length=400, unique=True, null=True, blank=True)
+    dedupe_key = models.CharField(max_length=400, null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-pk"]  # the order they were queued in, newest first
+        constraints = [
+            # Partial: most messages have no key, and pay no index entry for it.
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(dedupe_key__isnull=False),
+                name="accounts_message_dedupe_key_once",
+            )
+        ]
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
 
