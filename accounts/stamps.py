@@ -21,7 +21,7 @@ import time
 import uuid
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,11 @@ class SharedStamp:
         now = time.monotonic()
         if now < expires:
             return token
-        token = cache.get(self.key()) or ""
+        try:
+            token = cache.get(self.key()) or ""
+        except Exception:  # a cache server down (Redis): serve, and let expiry catch up
+            logger.exception("Cannot read the %s stamp", self.name)
+            return token
         self._memo = (now + LIFETIME, token)  # counted from before the read
         return token
 
@@ -60,7 +64,7 @@ class SharedStamp:
         token = uuid.uuid4().hex
         try:
             cache.set(self.key(), token, None)
-        except DatabaseError:
+        except Exception:  # the database cache or a Redis server: the change itself is saved
             logger.exception("Cannot renew the %s stamp: readers catch up on expiry", self.name)
         self._memo = (time.monotonic() + LIFETIME, token)  # this process sees its change at once
 

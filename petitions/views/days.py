@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from petitions import access, briefing
 from petitions.forms.days import DayRecordForm, FindingFormSet, FollowUpFormSet, entries
@@ -40,11 +41,13 @@ def _briefing(request, pk: int, template: str):
     return render(request, template, context)
 
 
+@never_cache
 def day_briefing(request, pk: int):
     """What the leader and the contact person need before the day."""
     return _briefing(request, pk, "petitions/day_briefing.html")
 
 
+@never_cache
 def day_briefing_print(request, pk: int):
     return _briefing(request, pk, "petitions/day_briefing_print.html")
 
@@ -61,11 +64,13 @@ def _report(request, pk: int, template: str):
     return render(request, template, context)
 
 
+@never_cache
 def day_record(request, pk: int):
     """The record of a held day, with the cases received and the problems found."""
     return _report(request, pk, "petitions/day_record.html")
 
 
+@never_cache
 def day_record_print(request, pk: int):
     return _report(request, pk, "petitions/day_record_print.html")
 
@@ -94,6 +99,7 @@ def _record_forms(data, duty: Duty, record: DayRecord | None) -> dict:
     return forms
 
 
+@never_cache
 def day_record_edit(request, pk: int):
     """Write or correct the record; nothing is saved unless every part of the form is valid."""
     duty = _day(request, pk, record=True)

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from petitions import access, letters
 from petitions.models import Attachment, Case, CaseLog, Letter, Review, State
@@ -77,6 +78,7 @@ def _printed_letter(request, pk: int, letter_pk: int) -> tuple[Case, Letter, boo
     return case, letter, request.GET.get("full") == "1"
 
 
+@never_cache
 def letter_print(request, pk: int, letter_pk: int) -> HttpResponse:
     """One letter as it was issued, whatever happened to the case since."""
     case, letter, unmasked = _printed_letter(request, pk, letter_pk)
@@ -92,6 +94,7 @@ def letter_print(request, pk: int, letter_pk: int) -> HttpResponse:
     return render(request, LETTER_TEMPLATES[letter.kind], context)
 
 
+@never_cache
 def delivery_receipt(request, pk: int, letter_pk: int) -> HttpResponse:
     """The delivery receipt (送达回证) of an answer or opinion: printed blank to be signed at
     delivery, or with the delivery as recorded."""

@@ -84,7 +84,7 @@ def duty_list(request):
 
 def _year_from(request, today: datetime.date) -> int:
     raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdecimal() and int(raw) in YEARS:
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 4 and int(raw) in YEARS:
         return int(raw)
     return today.year
 

@@ -89,3 +89,21 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_committed_change(
 def test_stamps_are_kept_apart_per_database(stamp, settings):
     assert stamp.key().endswith(":test-stamp")
     assert settings.DATABASES["default"]["NAME"] in stamp.key()
+
+
+def test_a_cache_server_that_cannot_be_read_leaves_the_page_served(stamp, monkeypatch, caplog):
+    def down(*args, **kwargs):
+        raise ConnectionError("the Redis server is down")
+
+    monkeypatch.setattr(stamps.cache, "get", down)
+    assert stamp.current() == ""  # read as "no change known", not an error
+    assert "Cannot read the test-stamp stamp" in caplog.text
+
+
+def test_a_cache_server_that_cannot_be_written_loses_no_change(stamp, monkeypatch, caplog):
+    def down(*args, **kwargs):
+        raise ConnectionError("the Redis server is down")
+
+    monkeypatch.setattr(stamps.cache, "set", down)
+    stamp.renew()  # once committed, the change must not turn into an error page
+    assert "Cannot renew the test-stamp stamp" in caplog.text

@@ -490,3 +490,9 @@ def test_the_signal_receiver_for_other_public_data_makes_pages_stale_on_commit(
 def test_a_year_in_unicode_digits_shows_this_year_instead_of_failing(client):
     response = client.get("/?year=%C2%B2")
     assert response.status_code == 200
+
+
+def test_a_year_of_thousands_of_digits_shows_this_year(client, published_2025):
+    response = client.get("/", {"year": "9" * 4301})  # int() refuses more than 4300 digits
+    assert response.status_code == 200
+    assert response.content == client.get("/").content

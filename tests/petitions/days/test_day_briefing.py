@@ -163,3 +163,8 @@ def test_the_reminder_mail_links_to_the_briefing(days, mailoutbox, settings, run
 
     link = f"https://xinfang.example.gov.cn/cases/day/{days['apr'].pk}/"
     assert mailoutbox and all(link in mail.body for mail in mailoutbox)
+
+
+def test_the_briefing_is_never_stored_by_a_browser_or_proxy(client_of, leader_user, days):
+    response = briefing(client_of(leader_user), days["apr"])
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
