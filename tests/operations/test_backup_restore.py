@@ -17,10 +17,10 @@ import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg2
+import psycopg
 import pytest
 from django.conf import settings
-from psycopg2 import sql
+from psycopg import sql
 
 from tests.operations.postgres import ROOT, app_env, client_program, manage, new_data_key
 
@@ -96,7 +96,7 @@ class Server:
     """The test server, as its administrator: new databases and a role, dropped at the end."""
 
     def __init__(self) -> None:
-        self.connection = psycopg2.connect(url("postgres"))
+        self.connection = psycopg.connect(url("postgres"))
         self.connection.autocommit = True
         self.databases: list[str] = []
         self.roles: list[str] = []

@@ -18,7 +18,7 @@ import time
 import uuid
 from zoneinfo import ZoneInfo
 
-import psycopg2
+import psycopg
 import pytest
 
 from tests.operations.postgres import (
@@ -47,7 +47,7 @@ RESENDS = 30  # a case not acknowledged is sent again at most this often, 0.2 s 
 @pytest.fixture(scope="module")
 def app(own_postgres, tmp_path_factory):
     """The application on the test's own server, migrated, with a clerk; gunicorn running."""
-    admin = psycopg2.connect(own_postgres.url())
+    admin = psycopg.connect(own_postgres.url())
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("CREATE DATABASE xinfang")
@@ -123,7 +123,7 @@ def intake_form(token: str) -> dict[str, str]:
 
 def stored_cases(server) -> dict[str, list[int]]:
     """Every stored case's id, by submission token (a list, to see any token twice)."""
-    connection = psycopg2.connect(server.url("xinfang"))
+    connection = psycopg.connect(server.url("xinfang"))
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT submission_token::text, id FROM petitions_case")
