@@ -11,9 +11,10 @@ spaces, which a program may trim before it looks at the first character.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
-FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
 # Ordinary and ideographic (full-width) spaces.
 LEADING_SPACES = " \u3000"
 
@@ -21,6 +22,10 @@ LEADING_SPACES = " \u3000"
 def safe_cell(value: Any) -> Any:
     """The value as a spreadsheet may show it: formula-like text gets a leading quote,
     anything else (numbers, dates, ordinary text) is returned unchanged."""
-    if isinstance(value, str) and value.lstrip(LEADING_SPACES)[:1] in FORMULA_STARTS:
+    if not isinstance(value, str):
+        return value
+    first = value.lstrip(LEADING_SPACES)[:1]
+    # Other compatibility forms of the signs (small, fullwidth) fold to them under NFKC.
+    if first in FORMULA_STARTS or unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS:
         return "'" + value
     return value

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from schedules import demo, services
+from schedules import demo, rotation, services
 from schedules.models import ContactPerson, Duty, Leader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,7 +162,7 @@ def _ensure_published_year() -> int:
     if not Duty.objects.published().of_year(year).exists():
         with transaction.atomic():
             demo.load(accounts=False)
-            services.generate_year(
+            rotation.generate_year(
                 year, list(Leader.objects.active()), list(ContactPerson.objects.active())
             )
             services.publish_year(year)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import unicodedata
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -27,25 +26,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from accounts.spreadsheets import safe_cell
 from petitions.access import Petitioner, client_ip, may_reveal, petitioner
 from petitions.identity import mask_name
 from petitions.models import AccessLog, Case
 
 # --------------------------------------------------------------------------- cells and columns
-
-# A cell starting with one of these runs as a formula in a spreadsheet program; the full-width
-# forms (＝＋－＠, and the small ones) fold to them under NFKC, and some programs fold them too.
-FORMULA_STARTS = frozenset("=+-@\t\r\n")
-
-
-def safe_cell(value: Any) -> Any:
-    """Keep spreadsheet programs from running a text cell as a formula (CSV/formula injection):
-    a quote in front of a text starting with = + - @ (half- or full-width), tab or CR/LF."""
-    if isinstance(value, str) and value:
-        first = unicodedata.normalize("NFKC", value[0])[:1]
-        if first in FORMULA_STARTS or value[0] in FORMULA_STARTS:
-            return "'" + value
-    return value
 
 
 def _local(moment: datetime.datetime | None) -> datetime.datetime | None:

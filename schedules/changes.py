@@ -22,13 +22,13 @@ from schedules.models import Duty
 from schedules.services import (
     _lock,
     _mark_changed,
-    _recorded,
     _require_reason,
     check_duty_date,
     clear_public_cache,
     describe,
     notify_office,
     overridden,
+    recorded,
     refuse_conflicts,
     short_date,
 )
@@ -101,7 +101,7 @@ def change_duty(
     if unknown:
         raise TypeError(f"change_duty() cannot change {sorted(unknown)}")
     reason = (reason or "").strip()
-    with transaction.atomic(), _recorded(by, reason=reason, override=override):
+    with transaction.atomic(), recorded(by, reason=reason, override=override):
         locked = _lock(duty, version)
         _require_published(locked)
         changed = changed_fields(locked, values)
@@ -161,7 +161,7 @@ def cancel_duty(
     contact person, place, destination and sections). The public page shows the cancelled day
     with the replacement's date. Returns the cancelled duty."""
     reason = _require_reason(reason)
-    with transaction.atomic(), _recorded(by, reason=reason, override=override):
+    with transaction.atomic(), recorded(by, reason=reason, override=override):
         locked = _lock(duty, version)
         _require_published(locked)
         problems: list[str] = []
@@ -212,7 +212,7 @@ def set_kept(duty: Duty, *, kept: bool, version: int, by=None, reason: str = "")
     no longer kept. Keeping needs the reason; nothing the public sees changes."""
     if kept:
         reason = _require_reason(reason)
-    with transaction.atomic(), _recorded(by, reason=reason):
+    with transaction.atomic(), recorded(by, reason=reason):
         locked = _lock(duty, version)
         if locked.is_cancelled:
             raise ValidationError(_("A cancelled duty cannot be changed."), code="cancelled")
@@ -240,7 +240,7 @@ def follow_rule(
     one step; returns what moved. ``expected`` (duty pk -> version, as the page listed them)
     refuses the step when the list changed since the page was shown."""
     reason = _require_reason(reason)
-    with transaction.atomic(), _recorded(by, reason=reason):
+    with transaction.atomic(), recorded(by, reason=reason):
         standing = Duty.objects.of_year(year).current().select_related("leader", "contact")
         duties = list(standing.select_for_update(of=("self",)).order_by("date", "kind"))
         moves = off_rule(duty_warnings(duties, makeup=makeup))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schedules.models import DayRecord, Duty, Finding, FollowUp
-from schedules.services import _recorded
+from schedules.services import recorded
 
 RECORD_FIELDS = (
     "leader_attended",
@@ -85,7 +85,7 @@ def record_day(
     unknown = set(values) - set(RECORD_FIELDS)
     if unknown:
         raise TypeError(f"record_day() got unexpected fields: {sorted(unknown)}")
-    with transaction.atomic(), _recorded(by, reason="record"):
+    with transaction.atomic(), recorded(by, reason="record"):
         locked = Duty.objects.select_for_update().get(pk=duty.pk)  # one record per day
         check_recordable(locked)
         record = DayRecord.objects.filter(duty=locked).first()
@@ -148,7 +148,7 @@ def _remove_finding(finding: Finding) -> None:
 
 def complete_follow_up(task: FollowUp, *, by, note: str = "") -> FollowUp:
     """Mark a task done with what was done; a task already done stays as it was."""
-    with transaction.atomic(), _recorded(by, reason="follow-up"):
+    with transaction.atomic(), recorded(by, reason="follow-up"):
         locked = FollowUp.objects.select_for_update().get(pk=task.pk)
         if locked.is_done:
             return locked

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from schedules.models import Place
-from schedules.services import _recorded
+from schedules.services import recorded
 
 PLACE_FIELDS = ("name", "address", "phone", "opens_at", "closes_at", "map_url")
 
@@ -25,7 +25,7 @@ def update_place(place: Place, *, version: int, by=None, **values) -> Place:
     unknown = set(values) - set(PLACE_FIELDS)
     if unknown:
         raise TypeError(f"update_place() got unexpected fields: {sorted(unknown)}")
-    with transaction.atomic(), _recorded(by, reason="place"):
+    with transaction.atomic(), recorded(by, reason="place"):
         locked = Place.objects.select_for_update().get(pk=place.pk)
         if locked.version != version:
             raise ValidationError(STALE_PLACE, code="stale")

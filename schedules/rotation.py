@@ -137,7 +137,7 @@ def generate_year(
     place = place or Place.objects.filter(is_default=True).first()
     dates = services.rule_dates(year)
     totals = [0, 0, 0]
-    with transaction.atomic(), services._recorded(by, reason=f"generate {year}"):
+    with transaction.atomic(), services.recorded(by, reason=f"generate {year}"):
         existing = {
             (d.kind, d.month): d for d in Duty.objects.select_for_update().of_year(year).current()
         }

@@ -47,7 +47,7 @@ class StaleEdit(ValidationError):
         )
 
 
-def _recorded(by, **metadata) -> contextlib.AbstractContextManager:
+def recorded(by, **metadata) -> contextlib.AbstractContextManager:
     """The history context of a change: who made it (``by``, when known) and why (empty
     values are left out)."""
     metadata = {key: value for key, value in metadata.items() if value not in (None, "")}
@@ -122,21 +122,6 @@ def move_reason(dd: workdays.DutyDate) -> str:
     }
 
 
-# --- Generation -----------------------------------------------------------------------------
-
-# Generation lives in ``schedules.rotation`` (the rotations, their remembered order and their
-# continuation from the year before); ``services.generate_year`` still reaches it.
-_MOVED_TO_ROTATION = ("generate_year", "GenerationResult")
-
-
-def __getattr__(name: str):
-    if name in _MOVED_TO_ROTATION:
-        from schedules import rotation  # lazy: rotation imports this module
-
-        return getattr(rotation, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # --- Editing and publication ----------------------------------------------------------------
 
 
@@ -172,7 +157,7 @@ def check_duty_date(
 def update_draft(duty: Duty, *, version: int, by=None, **values) -> Duty:
     """Change a draft duty's fields (date, leader, contact, place, destination, sections, note)."""
     sections = values.pop("sections", None)
-    with transaction.atomic(), _recorded(by):
+    with transaction.atomic(), recorded(by):
         locked = _lock(duty, version)
         if not locked.is_draft:
             raise ValidationError(
@@ -194,7 +179,7 @@ def update_draft(duty: Duty, *, version: int, by=None, **values) -> Duty:
 def publish(duties: QuerySet[Duty], *, by=None) -> int:
     """Publish the given draft duties; returns how many were published."""
     now = timezone.now()
-    with transaction.atomic(), _recorded(by, reason="publish"):
+    with transaction.atomic(), recorded(by, reason="publish"):
         ids = list(duties.drafts().select_for_update().values_list("pk", flat=True))
         Duty.objects.filter(pk__in=ids).update(
             state=Duty.State.PUBLISHED, published_at=now, version=F("version") + 1
@@ -267,7 +252,7 @@ def swap_duties(
         raise ValidationError(
             {"other": _("A duty cannot be swapped with itself.")}, code="self_swap"
         )
-    with transaction.atomic(), _recorded(by, reason=reason, override=override):
+    with transaction.atomic(), recorded(by, reason=reason, override=override):
         a, b = _lock_pair(first, first_version, second, second_version)
         if a.is_cancelled or b.is_cancelled:
             raise ValidationError(_("A cancelled duty cannot be swapped."), code="cancelled")
@@ -307,7 +292,7 @@ def replace_leader(
     Refused when the new leader is away that day or already on duty, unless ``override``
     states why it must be so."""
     reason = _require_reason(reason)
-    with transaction.atomic(), _recorded(by, reason=reason, override=override):
+    with transaction.atomic(), recorded(by, reason=reason, override=override):
         locked = _lock(duty, version)
         if locked.is_cancelled:
             raise ValidationError(_("A cancelled duty cannot be changed."), code="cancelled")

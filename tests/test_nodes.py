@@ -30,7 +30,7 @@ from django.db import connection, transaction
 
 from config.settings import redis_cache
 from petitions import keyring, ratelimit
-from schedules import services
+from schedules import rotation, services
 from schedules.models import Duty, Place
 from tests.factories import (
     CONTACTS,
@@ -216,7 +216,7 @@ def january_published(shared) -> int:
     Place.objects.create(name="市执法队信访室", address="朝阳市", is_default=True)
     leaders = [make_leader(n, p, rotation_order=i) for i, (n, p) in enumerate(LEADERS)]
     contacts = [make_contact(name, rotation_order=i) for i, name in enumerate(CONTACTS)]
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     services.publish_month(2025, 1)
     return Duty.objects.filter(year=2025, date__month=2).order_by("date").first().pk
 

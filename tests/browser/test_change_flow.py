@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from accounts.roles import Role
-from schedules import public_cache, services
+from schedules import public_cache, rotation, services
 from schedules.models import ContactPerson, Duty, Leader, Notification, Place
 from tests.browser.conftest import sign_in
 from tests.factories import CONTACTS, LEADERS, PASSWORD, make_user
@@ -36,7 +36,7 @@ def bureau_2027(django_user_model):
     contacts = [
         ContactPerson.objects.create(name=n, rotation_order=i) for i, n in enumerate(CONTACTS)
     ]
-    services.generate_year(2027, leaders, contacts, place=place)
+    rotation.generate_year(2027, leaders, contacts, place=place)
     make_user(django_user_model, "chief", Role.ADMINISTRATOR, is_staff=True)
     yield
     public_cache.MEMO.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from schedules import public_cache, services
+from schedules import public_cache, rotation, services
 from schedules.models import ContactPerson, Duty, Leader, Place
 from tests.factories import CONTACTS, LEADERS
 
@@ -34,7 +34,7 @@ def published_days():
     ]
     year = timezone.localdate().year
     for y in (year, year + 1):
-        services.generate_year(y, leaders, contacts)
+        rotation.generate_year(y, leaders, contacts)
         services.publish_year(y)
     services.clear_public_cache()
     yield (
@@ -84,7 +84,7 @@ def test_a_visitor_looks_at_an_earlier_year_with_the_year_switcher(new_page, pub
     Duty.objects.filter(year=timezone.localdate().year - 1).delete()
     earlier = timezone.localdate().year - 1
     leaders = list(Leader.objects.all())
-    services.generate_year(earlier, leaders, [])
+    rotation.generate_year(earlier, leaders, [])
     services.publish_year(earlier)
     services.clear_public_cache()
 

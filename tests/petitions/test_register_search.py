@@ -7,26 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 
 from petitions import crypto
-from petitions.caching import cache_key
 from petitions.finding import Kind, find, read_terms
 from petitions.models import Case, Classification
-from petitions.search import frequencies_key
 from tests.factories import CHAOYANG_ID, VALID_ID, make_case
 
 LIST = "/cases/"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    keys = [cache_key("choices"), cache_key("form-version"), frequencies_key()]
-    cache.delete_many(keys)
-    yield
-    cache.delete_many(keys)
 
 
 @pytest.fixture(autouse=True)

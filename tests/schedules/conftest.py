@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from schedules import services
+from schedules import rotation, services
 from schedules.models import Place
 from tests.factories import CONTACTS, LEADERS, make_contact, make_leader
 
@@ -39,7 +39,7 @@ def contacts(db):
 @pytest.fixture
 def roster_2025(leaders, contacts, place):
     """The 2025 rosters generated as drafts from the plan's rotations."""
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     return 2025
 
 
@@ -63,6 +63,6 @@ def published_2025(roster_2025):
 @pytest.fixture
 def published_2027(leaders, contacts, place):
     """The 2027 rosters, published while the year's holiday arrangement was not yet known."""
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     services.publish_year(2027)
     return 2027

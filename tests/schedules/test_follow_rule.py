@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from schedules import changes, services
+from schedules import changes, rotation
 from schedules.models import CalendarCorrection, Duty, Notification
 from tests.factories import CITY
 
@@ -42,7 +42,7 @@ def day_off_on_12_april(published_2027):
 @pytest.fixture
 def drafts_2027(leaders, contacts, place):
     """The 2027 rosters as drafts, and then the same correction."""
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     assert duty("reception", 4).date == D(2027, 4, 12)
     return correct_12_april()
 
@@ -277,7 +277,7 @@ def publish(client, year: int, **data):
 def test_publishing_a_provisional_year_asks_for_confirmation_and_publishes_nothing(
     client_of, administrator, leaders, contacts, place
 ):
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     response = publish(client_of(administrator), 2027)
     page = response.content.decode()
 
@@ -291,7 +291,7 @@ def test_publishing_a_provisional_year_asks_for_confirmation_and_publishes_nothi
 def test_a_provisional_year_is_published_once_confirmed(
     client_of, administrator, leaders, contacts, place
 ):
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     response = publish(client_of(administrator), 2027, confirm_provisional="on", confirming="1")
 
     assert response.status_code == 302
@@ -301,7 +301,7 @@ def test_a_provisional_year_is_published_once_confirmed(
 def test_the_confirmation_page_refuses_to_publish_without_the_box(
     client_of, administrator, leaders, contacts, place
 ):
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     response = publish(client_of(administrator), 2027, month="3", confirming="1")
 
     assert "confirm_provisional" in response.context["form"].errors
@@ -311,7 +311,7 @@ def test_the_confirmation_page_refuses_to_publish_without_the_box(
 def test_a_confirmed_month_of_a_provisional_year_publishes_that_month_only(
     client_of, administrator, leaders, contacts, place
 ):
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     publish(client_of(administrator), 2027, month="3", confirm_provisional="on")
 
     assert set(Duty.objects.published().values_list("month", flat=True)) == {3}
@@ -329,7 +329,7 @@ def test_a_year_confirmed_by_the_office_is_published_without_the_question(
 ):
     from schedules.models import ConfirmedYear
 
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     ConfirmedYear.objects.create(year=2027, note="国办发明电〔2026〕号")
     response = publish(client_of(administrator), 2027)
 

@@ -11,7 +11,7 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from schedules import services
+from schedules import rotation, services
 from schedules.models import Absence, Duty
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -125,8 +125,8 @@ def test_a_moved_date_reads_as_a_move(client_of, administrator, roster_2025):
 
 
 def test_the_history_narrows_to_one_year(client_of, administrator, leaders, contacts, place):
-    services.generate_year(2025, leaders, contacts)
-    services.generate_year(2026, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2026, leaders, contacts)
 
     text = text_of(client_of(administrator).get(URL, {"year": 2026}))
 
@@ -150,9 +150,9 @@ def test_the_history_narrows_to_one_person(client_of, administrator, replaced, l
 
 
 def test_the_history_comes_a_page_at_a_time(client_of, administrator, leaders, contacts, place):
-    services.generate_year(2025, leaders, contacts)
-    services.generate_year(2026, leaders, contacts)
-    services.generate_year(2027, leaders, contacts)  # 72 duties entered
+    rotation.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2026, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)  # 72 duties entered
 
     first = client_of(administrator).get(URL)
     second = client_of(administrator).get(URL, {"page": 2})

@@ -13,7 +13,7 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from schedules import public_cache, services
+from schedules import public_cache, rotation, services
 from schedules.models import Duty, Place
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -29,7 +29,7 @@ def fresh_public_cache():
 
 @pytest.fixture
 def published_2025(leaders, contacts, place):
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     services.publish_year(2025)
 
 

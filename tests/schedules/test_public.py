@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import formats, translation
 from icalendar import Calendar
 
-from schedules import ical, public_cache, services
+from schedules import ical, public_cache, rotation, services
 from schedules.models import Duty
 from schedules.views import public as public_views
 
@@ -44,7 +44,7 @@ def en_client(client):
 @pytest.fixture
 def published_2025(leaders, contacts, place):
     """The 2025 rosters (rotation from 厚春华), all published."""
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     services.publish_year(2025)
     return 2025
 
@@ -52,7 +52,7 @@ def published_2025(leaders, contacts, place):
 @pytest.fixture
 def published_2026(leaders, contacts, place):
     """The 2026 rosters, rotation from 孙守堂, all published."""
-    services.generate_year(2026, leaders, contacts, leader_start=2)
+    rotation.generate_year(2026, leaders, contacts, leader_start=2)
     services.publish_year(2026)
     return 2026
 
@@ -159,7 +159,7 @@ def test_a_visit_day_shows_its_destination_once_published(en_client, published_2
 
 
 def test_draft_days_do_not_appear(client, leaders, contacts, place):
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     services.publish_month(2025, 1)
     with on(D(2025, 1, 2)):
         page = page_of(client, "/?year=2025")
@@ -169,7 +169,7 @@ def test_draft_days_do_not_appear(client, leaders, contacts, place):
 
 
 def test_a_cancelled_day_that_was_never_published_does_not_appear(client, leaders, contacts, place):
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     draft = duty("reception", 7)
     Duty.objects.filter(pk=draft.pk).update(state=Duty.State.CANCELLED)
     with on(D(2025, 3, 1)):
@@ -216,7 +216,7 @@ def test_a_changed_day_shows_its_current_leader_and_when_it_changed(
 def test_a_year_with_an_unknown_holiday_arrangement_says_its_dates_are_provisional(
     en_client, leaders, contacts, place
 ):
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     services.publish_year(2027)
     with on(D(2026, 12, 1)):
         page = page_of(en_client, "/?year=2027")
@@ -306,7 +306,7 @@ def test_after_decembers_reception_the_next_is_in_january(
 
 
 def test_an_unpublished_next_year_leaves_no_next_day(en_client, published_2025, leaders, contacts):
-    services.generate_year(2026, leaders, contacts)  # drafts only
+    rotation.generate_year(2026, leaders, contacts)  # drafts only
     with on(D(2025, 12, 20)):
         box = next_box(page_of(en_client))
     assert "has not been published yet" in box
@@ -350,7 +350,7 @@ def test_one_days_event_can_be_downloaded(client, published_2025):
 
 
 def test_a_draft_days_event_is_not_found(client, leaders, contacts, place):
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     assert client.get(f"/duties/{duty('reception', 1).pk}.ics").status_code == 404
 
 
@@ -421,7 +421,7 @@ def test_the_page_varies_on_the_language(client, published_2025):
 def test_a_publication_shows_at_once(
     client, leaders, contacts, place, django_capture_on_commit_callbacks
 ):
-    services.generate_year(2025, leaders, contacts)
+    rotation.generate_year(2025, leaders, contacts)
     services.publish_month(2025, 1)
     with on(D(2025, 1, 2)):
         before = client.get("/")

@@ -37,7 +37,7 @@ def order_data(leaders, contacts, **extra) -> dict:
 def published_2026(leaders, contacts, place):
     """2026 from the plan's rotation (厚春华 and 王贤熙 in January), published: December is
     王晓东 with 李明姬."""
-    services.generate_year(2026, leaders, contacts)
+    rotation.generate_year(2026, leaders, contacts)
     services.publish_year(2026)
 
 
@@ -80,7 +80,7 @@ def test_a_chosen_january_leader_overrides_the_continuation(
 def test_a_year_after_an_unpublished_one_starts_at_the_top(
     client_of, administrator, leaders, contacts, place
 ):
-    services.generate_year(2026, leaders, contacts, leader_start=3)  # drafts only
+    rotation.generate_year(2026, leaders, contacts, leader_start=3)  # drafts only
 
     client_of(administrator).post(
         reverse("schedules:generate", args=[2027]), order_data(leaders, contacts)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from schedules import services
+from schedules import rotation, services
 from schedules.history import duty_history
 from schedules.models import Absence, Duty, Notification
 from schedules.warnings import duty_warnings, leader_load
@@ -50,14 +50,14 @@ def test_generation_puts_the_default_place_on_receptions_only(roster_2025, place
 
 
 def test_generation_starts_the_rotation_where_asked(leaders, contacts, place):
-    services.generate_year(2025, leaders, contacts, leader_start=2, contact_start=1)
+    rotation.generate_year(2025, leaders, contacts, leader_start=2, contact_start=1)
     assert duty("reception", 1).leader == leaders[2]
     assert duty("reception", 1).contact == contacts[1]
 
 
 def test_regeneration_rewrites_drafts_but_never_published_duties(roster_2025, leaders, contacts):
     services.publish_month(2025, 1)
-    result = services.generate_year(2025, list(reversed(leaders)), contacts)
+    result = rotation.generate_year(2025, list(reversed(leaders)), contacts)
     assert result.kept == 2
     assert duty("reception", 1).leader == leaders[0]  # published: untouched
     assert duty("reception", 2).leader == leaders[3]  # draft: regenerated
@@ -66,7 +66,7 @@ def test_regeneration_rewrites_drafts_but_never_published_duties(roster_2025, le
 
 def test_generation_without_leaders_is_refused(contacts):
     with pytest.raises(ValidationError):
-        services.generate_year(2025, [], contacts)
+        rotation.generate_year(2025, [], contacts)
 
 
 def test_publish_month_publishes_that_month_only(roster_2025):

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from schedules import services
+from schedules import rotation, services
 from schedules.models import Absence, Duty
 
 D = datetime.date
@@ -48,7 +48,7 @@ def test_the_year_page_shows_warnings_with_their_reason(client_of, clerk, roster
 
 
 def test_a_provisional_year_says_so(client_of, clerk, leaders, contacts, place):
-    services.generate_year(2027, leaders, contacts)
+    rotation.generate_year(2027, leaders, contacts)
     page = client_of(clerk).get(reverse("schedules:year", args=[2027])).content.decode()
     assert "data-provisional" in page
 

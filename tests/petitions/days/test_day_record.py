@@ -68,7 +68,7 @@ def test_the_record_appears_on_the_leaders_duties_page(client_of, leader_user, c
     assert reverse("petitions:day_record", args=[days["mar"].pk]) in held
 
 
-def test_a_day_that_has_not_come_cannot_be_recorded(client_of, clerk, days):
+def test_a_day_that_has_not_come_cannot_berecorded(client_of, clerk, days):
     response = client_of(clerk).post(edit_url(days["apr"]), record_data())
 
     assert response.status_code == 302
