@@ -99,12 +99,9 @@ def _copy_texts(cursor) -> None:
 
 def _copy(cursor, table: str, buffer: io.StringIO) -> None:
     buffer.seek(0)
-    raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
-    if hasattr(raw, "copy_expert"):  # psycopg2
-        raw.copy_expert(f"COPY {table} FROM STDIN", buffer)
-    else:  # psycopg 3
-        with raw.copy(f"COPY {table} FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
+    raw = cursor.cursor if hasattr(cursor, "cursor") else cursor  # Django's wrapper -> psycopg
+    with raw.copy(f"COPY {table} FROM STDIN") as copy:
+        copy.write(buffer.getvalue())
 
 
 def _copy_petitioners(cursor) -> None:
