@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import sms
 from accounts.models import INTERRUPTED, Message
 
 
@@ -60,6 +61,13 @@ def _claim(message_id: int) -> Message | None:
 
 
 def _send(message: Message) -> None:
+    if message.channel == Message.Channel.SMS:
+        sms.get_backend().send(message.recipient, message.body)
+    else:
+        _send_mail(message)
+
+
+def _send_mail(message: Message) -> None:
     """Hand the message to Django's mail backend (EMAIL_TIMEOUT bounds every wait).
 
     Once the server has accepted it, an error while saying goodbye must not count as a

@@ -36,10 +36,11 @@ class MessageQuerySet(models.QuerySet):
     model_name="MessageEvent",
 )
 class Message(models.Model):
-    """One message to one recipient: e-mail now; text messages later, in the same shape."""
+    """One message to one recipient: an e-mail or a text message (the recipient is then a phone)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("message channel", "e-mail")
+        SMS = "sms", pgettext_lazy("message channel", "text message")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -65,6 +66,9 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # What the message is about, for a reader of the outbox ("case 朝环信〔2025〕3号").
     about = models.CharField(_("about"), max_length=200, blank=True)
+    # What it belongs to, for the record's own page ("case:42", "booking:7"): indexed, so that
+    # a case page lists its text messages (sent, failed) without a scan.
+    topic = models.CharField(max_length=40, blank=True, db_index=True)
     # Set for messages that must never go out twice (a reminder): a second insert fails.
     dedupe_key = models.CharField(max_length=400, null=True, blank=True)
 

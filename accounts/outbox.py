@@ -1,4 +1,5 @@
-"""Queue a message to the outside world: the only way the application sends mail.
+"""Queue a message to the outside world: the only way the application sends mail and text
+messages.
 
 ``queue_mail`` stores the message and defers the job that sends it in the caller's
 transaction, through Django's own connection: the job exists exactly when the change
@@ -14,11 +15,12 @@ from collections.abc import Iterable
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate import manager
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
-from accounts import tasks
+from accounts import sms, tasks
 from accounts.models import Message
 
 # Defers through the Django connection of the calling thread, whatever connector the app was
@@ -50,13 +52,47 @@ def queue_mail(
     return queued
 
 
-def _store(address: str, subject: str, body: str, about: str, dedupe_key: str) -> Message | None:
+def queue_sms(
+    phone: str,
+    text: str,
+    *,
+    about: str = "",
+    topic: str = "",
+    dedupe_key: str = "",
+) -> Message | None:
+    """Queue one text message to a mobile phone; None when there is no phone or the
+    ``dedupe_key`` was used already.
+
+    ``topic`` ties it to its record ("case:42", "booking:7") so that the record's page lists
+    its messages. Queued in the quiet hours (21:00-08:00) it waits until 08:00 (accounts/sms.py).
+    """
+    if not phone:
+        return None
+    with transaction.atomic(savepoint=False):
+        message = _store(
+            phone, _("Text message"), text, about, dedupe_key, Message.Channel.SMS, topic
+        )
+        if message is not None:
+            _defer([message])
+    return message
+
+
+def _store(
+    address: str,
+    subject: str,
+    body: str,
+    about: str,
+    dedupe_key: str,
+    channel: str = Message.Channel.EMAIL,
+    topic: str = "",
+) -> Message | None:
     message = Message(
-        channel=Message.Channel.EMAIL,
+        channel=channel,
         recipient=address,
         subject=subject[:255],
         body=body,
         about=about[:200],
+        topic=topic[:40],
         dedupe_key=f"{dedupe_key}:{address}"[:400] if dedupe_key else None,
     )
     if message.dedupe_key is None:
@@ -74,8 +110,16 @@ def _defer(messages: list[Message]) -> None:
     if not messages:
         return
     job = tasks.send_message.configure().job  # the task, its queue and priority
+    # A text message queued in the quiet hours waits for the morning (a retry by hand too).
+    quiet_until = sms.next_sending_time(timezone.localtime())
     IN_THIS_TRANSACTION.batch_defer_jobs(
-        [job.evolve(task_kwargs={"message_id": message.pk}) for message in messages]
+        [
+            job.evolve(
+                task_kwargs={"message_id": message.pk},
+                scheduled_at=quiet_until if message.channel == Message.Channel.SMS else None,
+            )
+            for message in messages
+        ]
     )
 
 

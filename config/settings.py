@@ -409,6 +409,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The leading group's office must hear of every roster change (plan, attachment 1, note 2).
 ROSTER_OFFICE_EMAIL = os.environ.get("ROSTER_OFFICE_EMAIL", "lingdaoxiaozu@localhost")
 
+# --- Text messages (accounts/sms.py) -----------------------------------------------------------
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+
 # --- Links in mails ------------------------------------------------------------------------------
 # Where staff reach the application: the reminder mails link to the day's briefing under it.
 if "SITE_URL" not in os.environ:

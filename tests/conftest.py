@@ -31,6 +31,16 @@ def plain_http(settings):
 
 
 @pytest.fixture(autouse=True)
+def text_messages(settings):
+    """Text messages the worker sends land in ``accounts.sms.outbox``, emptied for each test."""
+    from accounts import sms
+
+    settings.SMS_BACKEND = "accounts.sms.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a user by design; tests need no protection against cracking."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
