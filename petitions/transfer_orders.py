@@ -101,7 +101,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()  # Chinese punctuation in the text stays as written
 
 
 def _moment(value: Any) -> datetime.datetime:
@@ -111,7 +111,7 @@ def _moment(value: Any) -> datetime.datetime:
     elif isinstance(value, datetime.date):
         moment = datetime.datetime.combine(value, datetime.time())
     else:
-        moment = _parse_moment(_text(value))
+        moment = _parse_moment(unicodedata.normalize("NFKC", _text(value)))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -136,7 +136,7 @@ def _day(value: Any) -> datetime.date:
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    text = unicodedata.normalize("NFKC", _text(value))
     for pattern in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, pattern).date()
@@ -175,6 +175,8 @@ def _checked(name: str, raw: Any) -> Any:
             return None
         return _moment(raw) if name == "ordered_at" else _day(raw)
     text = _text(raw)
+    if name in ("number", "district"):
+        text = unicodedata.normalize("NFKC", text)  # full-width digits and letters
     if name == "number":
         if not NUMBER_PATTERN.fullmatch(text):
             raise ValidationError(
