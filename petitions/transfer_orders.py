@@ -43,7 +43,7 @@ FIELD_LABELS = {
     "ordered_at": _lazy("Time of the order"),
     "caller": _lazy("Caller"),
     "phone": _lazy("Phone"),
-    "address": _lazy("Address"),
+    "address": _lazy("Address given"),
     "content": _lazy("Content"),
     "deadline": _lazy("Requested deadline"),
     "district": _lazy("District or county"),

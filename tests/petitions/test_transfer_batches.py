@@ -134,7 +134,7 @@ def test_a_file_without_the_needed_columns_is_refused(office):
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "missing: Address、Content" in page
+    assert "missing: Address given、Content" in page
 
 
 def test_a_district_column_wins_over_the_address(office):
@@ -167,3 +167,11 @@ def test_the_office_sees_the_page_and_its_orders(office):
     page = office.get(PAGE).content.decode()
     assert "GD001" in page
     assert Case.objects.get().number in page
+
+
+def test_the_row_messages_are_in_chinese_by_default(client_of, clerk):
+    response = upload(client_of(clerk), order_row("GD001", 来电时间="昨天"))
+
+    page = response.content.decode()
+    assert "未导入任何工单" in page
+    assert "第2行 · 来电时间: 时间请写成2025-03-12 09:30（日期和时刻）。" in page
