@@ -67,6 +67,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_token(name: str) -> str:
+    """A shared secret, or "" when unset; one too short to be safe stops start-up."""
+    value = os.environ.get(name, "").strip()
+    if value and (len(value) < 32 or not value.isascii() or not value.isprintable()):
+        raise ImproperlyConfigured(f"{name} must be at least 32 printable ASCII characters.")
+    return value
+
+
 DEBUG = env_bool("DEBUG", False)
 # This node's own folder: the embedded development database, development keys, and uploads
 # unless MEDIA_ROOT is set (several nodes need MEDIA_ROOT on shared storage). The cache and the
@@ -411,6 +419,15 @@ ROSTER_OFFICE_EMAIL = os.environ.get("ROSTER_OFFICE_EMAIL", "lingdaoxiaozu@local
 
 # --- Text messages (accounts/sms.py) -----------------------------------------------------------
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+
+# --- Transfers from the hotline platforms (petitions/transfers.py) -----------------------------
+# Each platform posts its work orders to /api/transfers/ with its own token (a random string of
+# 32+ characters, e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`). Unset:
+# that platform's API is closed; the office still uploads its Excel batches.
+TRANSFER_TOKENS = {
+    "12345": env_token("TRANSFER_TOKEN_12345"),
+    "12369": env_token("TRANSFER_TOKEN_12369"),
+}
 
 # --- Links in mails ------------------------------------------------------------------------------
 # Where staff reach the application: the reminder mails link to the day's briefing under it.

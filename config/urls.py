@@ -26,5 +26,6 @@ urlpatterns = [
     path("work/", include("petitions.work_urls")),
     path("lookup/", include("petitions.lookup_urls")),
     path("stats/", include("petitions.stats_urls")),
+    path("api/transfers/", include("petitions.api_urls")),
     path("", include("schedules.urls")),
 ]

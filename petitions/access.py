@@ -48,6 +48,7 @@ from petitions.models import (
     CaseLog,
     Classification,
     Letter,
+    PlatformSender,
     Review,
     State,
     leader_of,
@@ -99,7 +100,13 @@ def actors_for(user, case: Case) -> set[str]:
 
 
 def may_register(user) -> bool:
-    """The petition office registers cases at the desk."""
+    """The petition office registers cases at the desk; a hotline platform, its token checked,
+    registers its own work orders (petitions/transfers.py)."""
+    return is_office(user) or isinstance(user, PlatformSender)
+
+
+def may_import_transfers(user) -> bool:
+    """The petition office uploads the hotlines' batches and exports the replies."""
     return is_office(user)
 
 

@@ -17,6 +17,13 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     RECEPTION_DAY = "reception_day", _("Leader's reception day")
     VISIT_DAY = "visit_day", _("Leader's visit day")
+    # Work orders the hotline platforms transfer (petitions/transfers.py).
+    HOTLINE_12345 = "12345", _("12345 citizen hotline transfer")
+    HOTLINE_12369 = "12369", _("12369 environmental hotline transfer")
+
+
+# The channels whose cases come as a hotline platform's work order.
+HOTLINE_CHANNELS = (Channel.HOTLINE_12345, Channel.HOTLINE_12369)
 
 
 class Category(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions.views import cases, days, letters, matters, register
+from petitions.views import cases, days, letters, matters, register, transfers
 
 app_name = "petitions"
 
@@ -28,6 +28,10 @@ urlpatterns = [
         name="delivery_receipt",
     ),
     path("leader/", cases.leader_cases, name="leader"),
+    # Transfers from the 12345 and 12369 hotlines (petitions/views/transfers.py).
+    path("transfers/", transfers.transfer_page, name="transfers"),
+    path("transfers/replies.xlsx", transfers.reply_export, name="transfer_replies"),
+    path("<int:pk>/reply.xlsx", transfers.case_reply, name="case_reply"),
     # A duty day's briefing and record (petitions/views/days.py).
     path("day/<int:pk>/", days.day_briefing, name="day_briefing"),
     path("day/<int:pk>/print/", days.day_briefing_print, name="day_briefing_print"),
