@@ -47,7 +47,8 @@ BOOKING_FIELDS = (
 
 
 def _refused(message: str, code: str, field: str | None = None) -> ValidationError:
-    return ValidationError({field: message} if field else message, code=code)
+    error = ValidationError(message, code=code)
+    return ValidationError({field: error}) if field else error
 
 
 # --- Booking ----------------------------------------------------------------------------------
