@@ -337,3 +337,13 @@ def test_a_reminder_due_in_the_quiet_hours_waits_until_eight(duty, clerk):
         cursor.execute("SELECT scheduled_at FROM procrastinate_jobs ORDER BY id DESC LIMIT 1")
         (scheduled_at,) = cursor.fetchone()
     assert scheduled_at == at(2025, 3, 11, 8)
+
+
+def test_a_booking_shows_on_the_public_page_at_once(
+    client, duty, django_capture_on_commit_callbacks
+):
+    client.cookies["django_language"] = "en"
+    assert "2 places left" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        book(duty)
+    assert "1 place left" in client.get("/").content.decode()
