@@ -1,7 +1,9 @@
 """How fast the public day listing is, next to the smallest Django view on the same server.
 
 ``python -m bench public`` (``make bench``): makes sure the current year has published days
-(24: the demo organisation's rotation, generated and published), starts gunicorn with
+(24: the demo organisation's rotation, generated and published) and that its upcoming reception
+days take appointments, with a few booked (the listing then shows "Book" and the places left
+on each), starts gunicorn with
 production settings (DEBUG off, random keys, 2 sync workers) on a free loopback port, and
 drives the URLs with the same bounded load: the same number of concurrent clients for the same
 time, in turn, after a warm-up. It prints requests per second for each, the listing's ratio to
@@ -32,11 +34,14 @@ from typing import IO
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from schedules import demo, rotation, services
-from schedules.models import ContactPerson, Duty, Leader
+from petitions import appointments
+from schedules import appointment_days, demo, rotation, services
+from schedules.appointment_days import open_for_appointments
+from schedules.models import AppointmentDay, ContactPerson, Duty, Leader
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
@@ -58,6 +63,7 @@ RUNS = {
 
 def run() -> None:
     rows = _ensure_published_year()
+    open_days = _ensure_appointments()
     port = _free_port()
     with _gunicorn(port) as (server, log):
         body, not_modified, results, cpu = _measure(port, server, log)
@@ -70,6 +76,8 @@ def run() -> None:
         f"{ROUNDS} rounds of {DURATION:g} s per URL"
     )
     print(f"listing: {rows} published days this year, {len(body) / 1024:.1f} KiB of HTML")
+    counts = body.count(b'class="small-print places-left"')
+    print(f"booking counts: {open_days} days open for appointments, {counts} counts on the page")
     print()
     print(f"{'':<36}{'requests/s':>11}{'server CPU/request':>20}")
     for name, (label, *_rest) in RUNS.items():
@@ -168,6 +176,43 @@ def _ensure_published_year() -> int:
             services.publish_year(year)
         print(f"Generated and published the {year} rosters for the benchmark.")
     return Duty.objects.published().of_year(year).count()
+
+
+def _ensure_appointments() -> int:
+    """The upcoming reception days of this year open for appointments (30 places), each with
+    three bookings (made once, through the booking verb); returns how many days take them."""
+    today = timezone.localdate()
+    upcoming = Duty.objects.published().filter(
+        kind=Duty.Kind.RECEPTION, year=today.year, date__gt=today
+    )
+    opened = 0
+    for duty in upcoming.select_related("leader"):
+        day = AppointmentDay.objects.filter(duty=duty).first()
+        if day is None:
+            day = open_for_appointments(duty, places=30, slots=["09:00-10:00"], version=None)
+        for n in range(3 - duty.appointments.count()):
+            try:
+                appointments.book(duty, today=today, **_bench_booking(n))
+            except ValidationError:
+                break  # bookings closed already: the day shows no count
+        opened += day.is_open(today, appointment_days.closes_on(duty))
+    return opened
+
+
+def _bench_booking(n: int) -> dict:
+    return {
+        "name": f"测试{n}",
+        "phone": f"+861380013800{n}",
+        "district": "shuangta",
+        "location": "双塔区",
+        "matter": "噪音扰民。",
+        "category": "1",
+        "slot": "09:00-10:00",
+        "people_count": 1,
+        "representatives": "",
+        "petitioned_before": False,
+        "earlier_case_number": "",
+    }
 
 
 # --- The server -------------------------------------------------------------------------------

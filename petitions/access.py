@@ -110,6 +110,11 @@ def may_import_transfers(user) -> bool:
     return is_office(user)
 
 
+def may_handle_appointments(user) -> bool:
+    """The petition office sets a day's places and confirms, declines and receives bookings."""
+    return is_office(user)
+
+
 def may_print(user) -> bool:
     """The petition office prints the documents the petitioner receives."""
     return is_office(user)

@@ -1,9 +1,9 @@
 """Preparing and reading back a duty day (接访准备, 接访记录 / 下访记录): what the leader and the
 contact person need on one sheet (plan 5.2-5.4).
 
-Before the day: the place and time, the appointments booked for it (a hook: appointments do not
-exist yet), the expected petitioners' earlier cases and where each stands (until appointments
-exist: the petitioners received on the leader's earlier days), the open cases from the leader's
+Before the day: the place and time, the appointments confirmed for it with each petitioner's
+earlier cases (by phone, or the case number they gave), the petitioners received on the
+leader's earlier days and where each case stands, the open cases from the leader's
 earlier days with their deadlines, and the follow-ups of the previous visit day. After the day:
 its record, the cases received, the problems found and the cases they became.
 
@@ -16,13 +16,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from petitions import access
-from petitions.models import Case
+from petitions.crypto import lookup_hashes
+from petitions.models import Appointment, Case
 from schedules.models import DayRecord, Duty, Finding, FollowUp
 
 EARLIER_CASES = 100  # a leader has a few dozen cases a year
+EARLIER_PER_PETITIONER = 10
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,37 @@ class PreviousVisit:
 @dataclass
 class Briefing:
     duty: Duty
-    appointments: list
+    appointments: list[Expected]
     petitioners: list[PetitionerCases]
     open_cases: list[Case]
     previous_visit: PreviousVisit | None
     today: datetime.date
 
 
-def appointments_for(duty: Duty) -> list:
-    """The appointments booked for the day, once booking exists (a later issue): none yet.
-    The briefing's "Appointments" section is ready for them."""
-    return []
+@dataclass(frozen=True)
+class Expected:
+    """A confirmed appointment, with the petitioner's earlier cases the user may see."""
+
+    appointment: Appointment
+    cases: list[Case]
+
+
+def appointments_for(user, duty: Duty) -> list[Expected]:
+    """The day's confirmed appointments (and those already received), each with the earlier
+    cases of the same phone or of the case number the citizen gave."""
+    expected = []
+    for appointment in Appointment.objects.confirmed_for(duty):
+        same = Q(petitioner_phone_hash__in=lookup_hashes(appointment.phone))
+        if appointment.earlier_case_number:
+            same |= Q(pk__in=Case.objects.numbered(appointment.earlier_case_number).values("pk"))
+        cases = (
+            Case.objects.visible_to(user)
+            .filter(same)
+            .exclude(pk=appointment.case_id)
+            .order_by("-received_at", "-id")[:EARLIER_PER_PETITIONER]
+        )
+        expected.append(Expected(appointment, list(cases)))
+    return expected
 
 
 def earlier_cases(user, duty: Duty) -> QuerySet[Case]:
@@ -117,7 +139,7 @@ def briefing(user, duty: Duty, today: datetime.date) -> Briefing:
     )
     return Briefing(
         duty=duty,
-        appointments=appointments_for(duty),
+        appointments=appointments_for(user, duty),
         petitioners=expected_petitioners(user, duty),
         open_cases=list(open_cases),
         previous_visit=previous_visit(user, duty),

@@ -466,3 +466,4 @@ class AccessLog(models.Model):
 
 
 from petitions.casework_models import Supervision  # noqa: E402, F401  (督办: loaded with these)
+from petitions.models_appointments import Appointment  # noqa: E402, F401  (预约接访)

@@ -60,10 +60,12 @@ def client_address(request: HttpRequest) -> str:
     return client_ip(request) or request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def count_attempt(request: HttpRequest) -> bool:
-    """Count one lookup from this address; False once it has used up this hour's attempts."""
+def count_attempt(request: HttpRequest, scope: str = "") -> bool:
+    """Count one lookup from this address; False once it has used up this hour's attempts.
+    A ``scope`` ("booking", "booking-lookup") counts another form's attempts apart."""
     # Per database: one Redis may serve several installs (or test runs).
-    key = f"{ATTEMPTS_KEY_PREFIX}:{connection.settings_dict['NAME']}:{client_address(request)}"
+    prefix = f"{ATTEMPTS_KEY_PREFIX}:{scope}" if scope else ATTEMPTS_KEY_PREFIX
+    key = f"{prefix}:{connection.settings_dict['NAME']}:{client_address(request)}"
     return _counted(key[:255]) <= attempts_per_hour()
 
 

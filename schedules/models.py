@@ -477,4 +477,5 @@ class Notification(models.Model):
 
 
 # The day records' models live in their own module; imported here, they belong to this app.
+from schedules.appointment_models import AppointmentDay  # noqa: E402, F401
 from schedules.day_models import DayRecord, Finding, FollowUp  # noqa: E402, F401

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from schedules import services
-from schedules.models import Duty, Place
+from schedules.models import AppointmentDay, Duty, Place
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,8 @@ class PublicDay:
     replacement_date: datetime.date | None = None
     # Why the rule moved the day off the plan's 12th or 15th ("4月12日为…，顺延至4月13日").
     moved_reason: str = ""
+    # A reception day open for appointments: the places left (None: not open for booking).
+    places_left: int | None = None
 
     @property
     def is_reception(self) -> bool:
@@ -93,12 +95,25 @@ def published_duties():
     return Duty.objects.published().select_related("leader", "place").order_by("date", "kind")
 
 
+def places_left(duty: Duty, today: datetime.date, cal) -> int | None:
+    """The places left on a day that takes appointments (0: full); None when it takes none
+    (not opened, or bookings closed the working day before)."""
+    try:
+        day = duty.appointment_day
+    except AppointmentDay.DoesNotExist:
+        return None
+    if duty.date <= today or not day.is_open(today, cal.previous_working_day(duty.date)):
+        return None
+    return day.places_left
+
+
 def public_day(
     duty: Duty,
     confirmed: Callable[[int], bool],
     today: datetime.date,
     next_pk: int | None,
     moved_reason: str = "",
+    cal=None,
 ) -> PublicDay:
     changed = duty.changed_after_publication_at
     replacement = duty.replacement_or_none() if duty.is_cancelled else None
@@ -121,6 +136,7 @@ def public_day(
         cancelled=duty.is_cancelled,
         replacement_date=replacement.date if replacement else None,
         moved_reason="" if duty.is_cancelled else moved_reason,
+        places_left=places_left(duty, today, cal) if cal is not None else None,
     )
 
 
@@ -137,17 +153,24 @@ def moved_reasons(year: int, cal) -> dict[tuple[str, int, datetime.date], str]:
 def listing(year: int, today: datetime.date) -> dict:
     """What the day listing shows: a year's days, the next reception day, the office."""
     cal = services.calendar()
-    upcoming = published_duties().filter(kind=Duty.Kind.RECEPTION, date__gte=today).first()
+    upcoming = (
+        published_duties()
+        .filter(kind=Duty.Kind.RECEPTION, date__gte=today)
+        .select_related("appointment_day")
+        .first()
+    )
     next_pk = upcoming.pk if upcoming else None
     reasons = moved_reasons(year, cal)
     shown = (
         Duty.objects.seen_by_public()
         .of_year(year)
-        .select_related("leader", "place", "replacement")
+        .select_related("leader", "place", "replacement", "appointment_day")
         .order_by("date", "kind")
     )
     days = [
-        public_day(d, cal.is_confirmed, today, next_pk, reasons.get((d.kind, d.month, d.date), ""))
+        public_day(
+            d, cal.is_confirmed, today, next_pk, reasons.get((d.kind, d.month, d.date), ""), cal
+        )
         for d in shown
     ]
     published_years = set(Duty.objects.published().values_list("year", flat=True).distinct())
@@ -158,7 +181,9 @@ def listing(year: int, today: datetime.date) -> dict:
         "years": sorted(published_years | {year, today.year}, reverse=True),
         "reception_days": [d for d in days if d.kind == Duty.Kind.RECEPTION],
         "visit_days": [d for d in days if d.kind == Duty.Kind.VISIT],
-        "next_day": public_day(upcoming, cal.is_confirmed, today, next_pk) if upcoming else None,
+        "next_day": (
+            public_day(upcoming, cal.is_confirmed, today, next_pk, cal=cal) if upcoming else None
+        ),
         "provisional": not cal.is_confirmed(year),
         "office": PublicPlace.of(Place.objects.filter(is_default=True).first()),
         "reception_day": settings.RECEPTION_DAY,

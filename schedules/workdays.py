@@ -174,6 +174,15 @@ class Calendar:
             return False
         return allow_makeup or not self.is_makeup_day(day)
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day before `day` (when bookings for a day held on `day` close)."""
+        candidate = day - timedelta(days=1)
+        for _ in range(MAX_SEARCH_DAYS):
+            if self.is_working_day(candidate):
+                return candidate
+            candidate -= timedelta(days=1)
+        raise ValueError(f"no working day within {MAX_SEARCH_DAYS} days before {day.isoformat()}")
+
     def next_working_day(
         self, day: date, *, allow_makeup: bool = True, avoid: Collection[date] = ()
     ) -> date:

@@ -37,6 +37,7 @@ def _briefing(request, pk: int, template: str):
         "duty": duty,
         "today": today,
         "may_record": access.may_record_day(request.user, duty),
+        "may_book_cases": access.may_handle_appointments(request.user),
     }
     return render(request, template, context)
 
