@@ -416,9 +416,13 @@ SMS_BACKEND = os.environ.get(
     "SMS_BACKEND", "accounts.sms.ConsoleBackend" if DEBUG else "accounts.sms_mas.MasBackend"
 )
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))  # the file backend's
-SMS_MAS = {
-    name: os.environ.get(f"SMS_MAS_{name}", "").strip()
-    for name in ("URL", "EC_NAME", "AP_ID", "SECRET_KEY", "SIGN", "ADD_SERIAL")
+SMS_MAS = {  # the account on the 云MAS platform (管理 → 接口管理 → 短信接入用户管理)
+    "URL": os.environ.get("SMS_MAS_URL", "").strip(),
+    "EC_NAME": os.environ.get("SMS_MAS_EC_NAME", "").strip(),
+    "AP_ID": os.environ.get("SMS_MAS_AP_ID", "").strip(),
+    "SECRET_KEY": os.environ.get("SMS_MAS_SECRET_KEY", "").strip(),
+    "SIGN": os.environ.get("SMS_MAS_SIGN", "").strip(),
+    "ADD_SERIAL": os.environ.get("SMS_MAS_ADD_SERIAL", "").strip(),
 }
 if SMS_MAS["URL"] and not SMS_MAS["URL"].startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SMS_MAS_URL={SMS_MAS['URL']!r} must start with http(s)://.")

@@ -14,6 +14,9 @@ lookup address: the receipt and the notices print it with its QR code too
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -47,6 +50,20 @@ def case_texts(case: Case) -> QuerySet[Message]:
     return Message.objects.filter(topic=topic_of(case), channel=Message.Channel.SMS)
 
 
+_silenced: ContextVar[bool] = ContextVar("petitions_texts_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """No text message for the cases made meanwhile: the demo's made-up petitioners have valid
+    mobile numbers, which may well be someone's."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
 def reaches_petitioner(case: Case) -> bool:
     """Whether text messages reach the petitioner: a mainland mobile number (not a landline)."""
     return bool(case.petitioner_phone) and is_mobile(case.petitioner_phone)
@@ -54,7 +71,7 @@ def reaches_petitioner(case: Case) -> bool:
 
 def _send(case: Case, event: str, about: str, text: str) -> Message | None:
     """Queue ``text`` to the petitioner's mobile, once per step (the case's version)."""
-    if not reaches_petitioner(case):
+    if _silenced.get() or not reaches_petitioner(case):
         return None
     return queue_sms(
         case.petitioner_phone,
