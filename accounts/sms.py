@@ -24,6 +24,7 @@ from pathlib import Path
 import phonenumbers
 from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 
 # No text message reaches a citizen between 21:00 and 08:00 (local time): one queued then waits.
@@ -53,6 +54,30 @@ def is_mobile(phone: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return number.country_code == 86 and phonenumbers.number_type(number) in MOBILE_TYPES
+
+
+def seal(value: str) -> str:
+    """A phone or text as the outbox stores it: encrypted (``SMS_CIPHER``), so that a database
+    dump shows neither the petitioner's phone nor a query code."""
+    return import_string(settings.SMS_CIPHER[0])(value)
+
+
+def unseal(value: str) -> str:
+    """What :func:`seal` stored, for the worker that sends it."""
+    return import_string(settings.SMS_CIPHER[1])(value)
+
+
+def digest(phone: str) -> str:
+    """A stable stand-in for the phone in a message's dedupe key (the key is stored in clear)."""
+    return salted_hmac("accounts.sms.digest", phone).hexdigest()[:20]
+
+
+def masked(phone: str) -> str:
+    """The phone as a page lists it: ``138****8000`` (its first three and last four digits)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 8 else "****"
 
 
 @dataclass(frozen=True)

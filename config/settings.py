@@ -426,6 +426,9 @@ SMS_MAS = {  # the account on the 云MAS platform (管理 → 接口管理 → �
 }
 if SMS_MAS["URL"] and not SMS_MAS["URL"].startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SMS_MAS_URL={SMS_MAS['URL']!r} must start with http(s)://.")
+# A text message names a petitioner's phone (and a case's query code): the outbox stores its phone
+# and text encrypted with the petitioners' data key, by these (encrypt, decrypt) functions.
+SMS_CIPHER = ("petitions.crypto.encrypt", "petitions.crypto.decrypt")
 # Seconds a worker waits on the gateway before giving up (and retrying later).
 SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from petitions import people
 from petitions.classify import may_classify
 from petitions.forms.matters import MattersForm
-from petitions.identity import mask_phone
 from petitions.models import Case, State
 
 register = template.Library()
@@ -21,12 +20,6 @@ DUE_WHAT = {
     State.REVIEW: _("review answer"),
     State.SECOND_REVIEW: _("second review answer"),
 }
-
-
-@register.filter
-def masked_phone(phone: str) -> str:
-    """A phone as lists show it (``138****8000``)."""
-    return mask_phone(phone)
 
 
 @register.filter

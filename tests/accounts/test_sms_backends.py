@@ -192,3 +192,22 @@ def test_a_malformed_gateway_address_stops_start_up():
     started = start_django(SMS_MAS_URL="mas.example.cn/sms")
     assert started.returncode != 0
     assert "SMS_MAS_URL" in started.stderr
+
+
+# --- What the outbox stores ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_outbox_keeps_a_texts_phone_and_words_encrypted():
+    message = queue_sms("+8613800138000", "查询码ABCD2345", dedupe_key="case:1:registered")
+    stored = Message.objects.values("recipient", "body", "dedupe_key").get(pk=message.pk)
+    assert "13800138000" not in str(stored)
+    assert "ABCD2345" not in str(stored)
+    assert message.shown_recipient == "138****8000"
+
+
+@pytest.mark.django_db
+def test_a_text_with_a_used_dedupe_key_is_not_queued_again():
+    assert queue_sms("+8613800138000", "一", dedupe_key="case:1:registered") is not None
+    assert queue_sms("+8613800138000", "一", dedupe_key="case:1:registered") is None
+    assert queue_sms("+8613900139000", "一", dedupe_key="case:1:registered") is not None
