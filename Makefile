@@ -43,6 +43,8 @@ check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=xinfang.example.gov.cn \
 	SITE_URL=https://xinfang.example.gov.cn \
+	SMS_MAS_URL=https://mas.example.gov.cn/sms/norsubmit SMS_MAS_EC_NAME=example \
+	SMS_MAS_AP_ID=example SMS_MAS_SECRET_KEY=example SMS_MAS_SIGN=example \
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/xinfang} \
 	PETITIONER_DATA_KEY=$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	$(PY) manage.py check --deploy --fail-level WARNING

@@ -62,7 +62,7 @@ def _claim(message_id: int) -> Message | None:
 
 def _send(message: Message) -> None:
     if message.channel == Message.Channel.SMS:
-        sms.get_backend().send(message.recipient, message.body)
+        sms.get_backend().send(sms.unseal(message.recipient), sms.unseal(message.body))
     else:
         _send_mail(message)
 

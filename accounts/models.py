@@ -14,6 +14,8 @@ from django.db.models import Count
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts import sms
+
 # The error of a message whose sending was cut off: stored in English, shown translated.
 INTERRUPTED = gettext_noop(
     "Interrupted while sending; it may or may not have been delivered. "
@@ -94,6 +96,16 @@ class Message(models.Model):
     def error_text(self) -> str:
         """The last error as a reader sees it (the mail server's own words are not translated)."""
         return gettext(INTERRUPTED) if self.last_error == INTERRUPTED else self.last_error
+
+    @property
+    def shown_recipient(self) -> str:
+        """The recipient as pages list it: a text's phone is stored encrypted, shown masked."""
+        if self.channel != self.Channel.SMS:
+            return self.recipient
+        try:
+            return sms.masked(sms.unseal(self.recipient))
+        except ValueError:  # a key no longer configured
+            return "****"
 
     @property
     def may_retry(self) -> bool:

@@ -64,13 +64,20 @@ def queue_sms(
     ``dedupe_key`` was used already.
 
     ``topic`` ties it to its record ("case:42", "booking:7") so that the record's page lists
-    its messages. Queued in the quiet hours (21:00-08:00) it waits until 08:00 (accounts/sms.py).
+    its messages. The phone and the text are stored encrypted (``sms.seal``). Queued in the
+    quiet hours (21:00-08:00) it waits until 08:00 (accounts/sms.py).
     """
     if not phone:
         return None
     with transaction.atomic(savepoint=False):
         message = _store(
-            phone, _("Text message"), text, about, dedupe_key, Message.Channel.SMS, topic
+            sms.seal(phone),
+            _("Text message"),
+            sms.seal(text),
+            about,
+            f"{dedupe_key}:{sms.digest(phone)}" if dedupe_key else "",
+            Message.Channel.SMS,
+            topic,
         )
         if message is not None:
             _defer([message])
@@ -93,7 +100,7 @@ def _store(
         body=body,
         about=about[:200],
         topic=topic[:40],
-        dedupe_key=f"{dedupe_key}:{address}"[:400] if dedupe_key else None,
+        dedupe_key=_dedupe(dedupe_key, address, channel),
     )
     if message.dedupe_key is None:
         message.save()
@@ -104,6 +111,13 @@ def _store(
     except IntegrityError:
         return None
     return message
+
+
+def _dedupe(dedupe_key: str, address: str, channel: str) -> str | None:
+    """A mail's key names its address; a text's names its phone already (``sms.digest``)."""
+    if not dedupe_key:
+        return None
+    return (dedupe_key if channel == Message.Channel.SMS else f"{dedupe_key}:{address}")[:400]
 
 
 def _defer(messages: list[Message]) -> None:

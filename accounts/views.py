@@ -46,6 +46,6 @@ def retry(request, pk: int):
         messages.error(request, error.messages[0])
     else:
         messages.success(
-            request, _("The message to %(to)s is queued again.") % {"to": message.recipient}
+            request, _("The message to %(to)s is queued again.") % {"to": message.shown_recipient}
         )
     return redirect(f"{reverse('accounts:outbox')}?state={Message.State.FAILED}")

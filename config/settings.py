@@ -418,7 +418,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ROSTER_OFFICE_EMAIL = os.environ.get("ROSTER_OFFICE_EMAIL", "lingdaoxiaozu@localhost")
 
 # --- Text messages (accounts/sms.py) -----------------------------------------------------------
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+# Development prints them; production sends them through China Mobile's 云MAS gateway
+# (accounts/sms_mas.py), and `check --deploy` names what it still lacks (accounts/checks.py).
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND", "accounts.sms.ConsoleBackend" if DEBUG else "accounts.sms_mas.MasBackend"
+)
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))  # the file backend's
+SMS_MAS = {  # the account on the 云MAS platform (管理 → 接口管理 → 短信接入用户管理)
+    "URL": os.environ.get("SMS_MAS_URL", "").strip(),
+    "EC_NAME": os.environ.get("SMS_MAS_EC_NAME", "").strip(),
+    "AP_ID": os.environ.get("SMS_MAS_AP_ID", "").strip(),
+    "SECRET_KEY": os.environ.get("SMS_MAS_SECRET_KEY", "").strip(),
+    "SIGN": os.environ.get("SMS_MAS_SIGN", "").strip(),
+    "ADD_SERIAL": os.environ.get("SMS_MAS_ADD_SERIAL", "").strip(),
+}
+if SMS_MAS["URL"] and not SMS_MAS["URL"].startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SMS_MAS_URL={SMS_MAS['URL']!r} must start with http(s)://.")
+# A text message names a petitioner's phone (and a case's query code): the outbox stores its phone
+# and text encrypted with the petitioners' data key, by these (encrypt, decrypt) functions.
+SMS_CIPHER = ("petitions.crypto.encrypt", "petitions.crypto.decrypt")
+# Seconds a worker waits on the gateway before giving up (and retrying later).
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
 
 # --- Transfers from the hotline platforms (petitions/transfers.py) -----------------------------
 # Each platform posts its work orders to /api/transfers/ with its own token (a random string of
@@ -436,6 +456,13 @@ if "SITE_URL" not in os.environ:
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
+# Where citizens reach the public pages (the case lookup in text messages and QR codes), when
+# it differs from the staff's address.
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", SITE_URL).rstrip("/")
+if not PUBLIC_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"PUBLIC_SITE_URL={PUBLIC_SITE_URL!r} must start with http:// or https://."
+    )
 
 # --- The bureau's rules -------------------------------------------------------------------------
 BUREAU_NAME = _("Chaoyang Municipal Ecology and Environment Bureau")

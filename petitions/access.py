@@ -166,6 +166,12 @@ def may_reveal(user) -> bool:
     return is_office(user)
 
 
+def may_see_texts(user) -> bool:
+    """The log of text messages to the petitioner (their phone, masked): the office, who
+    registers and answers; a unit or leader works on the case, not on what it is told."""
+    return is_office(user)
+
+
 def sees_identity(user, case: Case) -> bool:
     """Whether the user may know who the petitioner is (name; contact data masked).
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petitions import letters, timelimits
+from petitions import letters, texts, timelimits
 from petitions.caselog import save_change
 from petitions.models import Case, DeliveryMethod, State
 from petitions.workflow import changing
@@ -48,4 +48,5 @@ def deliver_answer(
         locked.review_request_due = timelimits.review_request_due(delivered_on, locked.review_level)
         text = f"{delivered_on.isoformat()} · {DeliveryMethod(method).label}\n{note}".strip()
         save_change(locked, by, to_state=State.ANSWERED, comment=text)
+        texts.notify_answer_delivered(locked)
     return locked

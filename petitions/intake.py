@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from petitions import access, timelimits
+from petitions import access, texts, timelimits
 from petitions.attachments import store_attachment
 from petitions.caselog import write_log
 from petitions.crypto import lookup_hash, lookup_hashes
@@ -296,6 +296,7 @@ def _register(
         warnings = _mark_repeat(case)
         _mark_first_petition(case)
         write_log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
+        texts.notify_registered(case)
         accept_now, assign_to = accepting
         if case.referral_reason_id:
             record_refusal(case, by, fields["referral_reason"], fields.get("referral_note", ""))

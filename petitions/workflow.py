@@ -4,9 +4,9 @@ identity's release). Built on it: delivery (``delivery.py``), reviews (``reviews
 transfers (``handoffs.py``), feedback (``feedback.py``) and the casework (``casework.py``).
 
 Who plays which part is decided in ``petitions/access.py``, the time limits in
-``timelimits.py``, the mail in ``notifications.py``, how a change is stored in ``caselog.py``.
-Intake (``intake.py``) builds on ``record_acceptance`` and ``record_refusal``; this module never
-imports it.
+``timelimits.py``, the mail in ``notifications.py``, the petitioner's text messages in
+``texts.py``, how a change is stored in ``caselog.py``. Intake (``intake.py``) builds on
+``record_acceptance`` and ``record_refusal``; this module never imports it.
 
 Every verb checks the actor's part and the case's state against ``TRANSITIONS``, locks the row
 and compares the form's ``version`` (a stale second save is refused), changes the case in one
@@ -29,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from petitions import letters, notifications, timelimits
+from petitions import letters, notifications, texts, timelimits
 from petitions.access import (
     ACTOR_LABELS,
     ADMIN,
@@ -261,19 +261,19 @@ def record_acceptance(case: Case, by, comment: str) -> None:
             },
             code="needs_referral",
         )
-    now = timezone.now()
-    case.accepted_at = now
+    case.accepted_at = timezone.now()
     case.due_date = timelimits.handling_due(timezone.localdate())
     save_change(case, by, to_state=State.ACCEPTED, comment=comment)
+    texts.notify_accepted(case)
 
 
 def record_refusal(case: Case, by, reason: ReferralReason, note: str) -> None:
     """Record the matter as not accepted, with its referral (no checks, as above)."""
-    case.referral_reason = reason
-    case.referral_note = note
+    case.referral_reason, case.referral_note = reason, note
     case.due_date = None
     case.closed_at = timezone.now()  # the decision's time: the acceptance rate reads it
     save_change(case, by, to_state=State.NOT_ACCEPTED, comment=f"{reason.title}\n{note}".strip())
+    texts.notify_refused(case, reason)
 
 
 def accept_case(
@@ -495,5 +495,3 @@ def release_identity(case: Case, *, by, comment: str, version: int | None = None
         locked.identity_released = True
         save_change(locked, by, action=CaseLog.Action.RELEASE, comment=comment)
     return locked
-
-

@@ -221,3 +221,24 @@ def pytest_sessionfinish(session, exitstatus):
     if _skipped_browser_tests or (selected_browser and not _ran_browser_tests):
         print(f"\nBrowser tests were skipped but are required: {_skipped_browser_tests}")
         session.exitstatus = 1
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A fake 云MAS gateway on a loopback port, and the gateway backend pointed at it with a
+    short SMS_TIMEOUT. ``sms_gateway.mode`` = ``ACCEPT`` / ``REFUSE`` / ``ERROR`` / ``HANG``."""
+    from tests import sms_gateway as fake
+
+    gateway = fake.Gateway().start()
+    settings.SMS_BACKEND = "accounts.sms_mas.MasBackend"
+    settings.SMS_MAS = {
+        "URL": gateway.url,
+        "EC_NAME": "朝阳市生态环境局",
+        "AP_ID": "xinfang",
+        "SECRET_KEY": fake.SECRET,
+        "SIGN": "sign-code",
+        "ADD_SERIAL": "",
+    }
+    settings.SMS_TIMEOUT = 0.5
+    yield gateway
+    gateway.stop()

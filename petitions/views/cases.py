@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from petitions import access, feedback, intake, workflow
+from petitions import access, feedback, intake, texts, workflow
 from petitions.forms.cases import (
     AcceptForm,
     AssignForm,
@@ -294,6 +294,8 @@ def _detail(request, case: Case, *, bound=None, alert=None, unmasked=False, stat
         "repeats": visible.filter(repeat_of=case),
         "related": related,
         "documents": _documents(case) if access.may_print(user) else [],
+        "texts": texts.case_texts(case) if access.may_see_texts(user) else None,
+        "texts_reach": texts.reaches_petitioner(case),
     }
     return render(request, "petitions/case_detail.html", context, status=status)
 

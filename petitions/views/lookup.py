@@ -46,7 +46,8 @@ def _no_match_message() -> str:
 def lookup(request: HttpRequest) -> HttpResponse:
     """The form (GET) and the lookup (POST); a match remembers the case in the session."""
     status, error = 200, ""
-    form = LookupForm()
+    # The address on the receipt's QR code and in the text messages fills in the number.
+    form = LookupForm(initial={"number": request.GET.get("number", "")[:40]})
     if request.method == "POST":
         bound = LookupForm(request.POST)
         if not ratelimit.count_attempt(request):

@@ -119,6 +119,12 @@ def test_loaddemo_creates_the_demo_cases(demo):
     assert printed in demo
 
 
+def test_the_demo_texts_none_of_its_made_up_petitioners(demo):
+    from accounts.models import Message
+
+    assert not Message.objects.filter(channel=Message.Channel.SMS).exists()
+
+
 @pytest.mark.parametrize(
     "state",
     [
