@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("petitions.urls")),
     path("work/", include("petitions.work_urls")),
     path("lookup/", include("petitions.lookup_urls")),
+    path("petition/", include("petitions.online_urls")),
     path("stats/", include("petitions.stats_urls")),
     path("", include("schedules.urls")),
 ]

@@ -262,7 +262,7 @@ def _checked_fields(by, fields: dict) -> dict:
     A matter that skipped a level is referred to the level below when a reason is given, and
     taken up (to be assigned to the competent branch) without one.
     """
-    if not access.may_register(by):
+    if not access.may_register(by, fields.get("channel", "")):
         raise ValidationError(_("Only the petition office registers cases."), code="role")
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
