@@ -90,9 +90,6 @@ def submit_petition(
     ``fields``: the case's own fields a citizen gives, validated and normalized by the form
     (E.164 mobile phone); ``address``: the visitor's, as the lookup limit counts it.
     """
-    existing = intake.registered_with(submission_token)
-    if existing is not None:
-        return Submission(existing, RESENT)
     now = timezone.now()
     day = timezone.localdate(now)
     phone = fields["petitioner_phone"]
@@ -101,8 +98,16 @@ def submit_petition(
         by_phone = _locked_count(f"phone:{lookup_hash(phone)}", day)
         earlier = duplicate_of(phone, fields["content"], now)
         if earlier is not None:
-            return Submission(earlier, DUPLICATE)
-        _check_limits(by_address, by_phone)
+            resent = earlier.submission_token == submission_token
+            return Submission(earlier, RESENT if resent else DUPLICATE)
+        try:
+            _check_limits(by_address, by_phone)
+        except LimitReached:
+            existing = intake.registered_with(submission_token)  # a reload a day later
+            if existing is None:
+                raise
+            return Submission(existing, RESENT)
+        _add_one(by_address, by_phone)  # before the number is taken: its lock is held less
         registration = intake.register_case(
             by=None,
             submission_token=submission_token,
@@ -113,7 +118,6 @@ def submit_petition(
         )
         if not registration.created:
             return Submission(registration.case, RESENT)
-        _add_one([by_address, by_phone])
         write_log(registration.case, None, CaseLog.Action.NOTE, consent_note())
     return Submission(registration.case, CREATED)
 
@@ -130,16 +134,15 @@ def duplicate_of(phone: str, content: str, now: datetime.datetime) -> Case | Non
     """An online petition with the same phone and the same text received within a day."""
     if not phone:
         return None
-    return (
-        Case.objects.filter(
-            channel=Channel.ONLINE,
-            petitioner_phone_hash__in=lookup_hashes(phone),
-            received_at__gte=now - DUPLICATE_WINDOW,
-            content=content,
-        )
-        .order_by("received_at", "id")
-        .first()
+    same = Case.objects.filter(
+        channel=Channel.ONLINE,
+        petitioner_phone_hash__in=lookup_hashes(phone),
+        received_at__gte=now - DUPLICATE_WINDOW,
+        content=content,
     )
+    # Nearly always there is none: asking for the key alone keeps that answer cheap.
+    pk = same.order_by("received_at", "id").values_list("pk", flat=True).first()
+    return Case.objects.get(pk=pk) if pk else None
 
 
 @dataclass(frozen=True)
@@ -181,8 +184,10 @@ def _check_limits(by_address: _Count, by_phone: _Count) -> None:
         )
 
 
-def _add_one(counts: list[_Count]) -> None:
-    for count in counts:
-        SubmissionCount.objects.filter(key=count.key, day=count.day).update(
-            submissions=count.submissions + 1
+def _add_one(*counts: _Count) -> None:
+    """One more petition under each key (their rows are locked by this transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET submissions = submissions + 1 WHERE day = %s AND key = ANY(%s)",
+            [counts[0].day, [count.key for count in counts]],
         )

@@ -1,0 +1,202 @@
+"""How many online petitions (``/petition/``) the site accepts per second.
+
+``python -m bench online`` (``make bench BENCH=online``): starts gunicorn as the public bench
+does (production settings, DEBUG off, 2 sync workers, on a free loopback port) behind one
+pretended proxy (``PROXY_COUNT=1``), fetches the form once for its CSRF cookie and token, and
+then ``CLIENTS`` clients send complete petitions back to back: each with its own submission
+token, mobile phone and address (``X-Forwarded-For``), so every one is a new case that passes
+the day's limits as a citizen's would, with the form's checks, the limits' row locks, the
+duplicate check, the case number's lock, encryption, the history triggers and the log. Every
+answer must be the page with the case number and query code (200); anything else stops the
+bench. A few of them carry a small PNG attachment, as petitions with a photo do.
+
+Target (issue 12): 50 accepted petitions per second or more on this 2-core machine, with the
+clients on the same machine. Beside it, the minimal Django view on the same server and the
+workers' CPU time per request, which the machine's other load hardly moves. About 25 s. The
+cases stay in the bench database (a case's log is append-only): each run adds a few thousand.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import statistics
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from urllib.parse import urlencode
+
+from bench import public
+from petitions.models import Case, Channel
+
+CLIENTS = 4  # two per worker keeps both busy
+WARM_UP = 2.0  # seconds
+DURATION = 2.0  # seconds per measured run
+ROUNDS = 6
+TARGET = 50.0  # petitions per second
+PATH = "/petition/"
+PHOTO_EVERY = 5  # one petition in five carries a photo
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(2000)
+BOUNDARY = "----bench-online-petition"
+RUN_ID = uuid.uuid4().int % 10_000
+
+
+def run() -> None:
+    before = Case.objects.filter(channel=Channel.ONLINE).count()
+    port = public._free_port()
+    with _behind_one_proxy(), public._gunicorn(port) as (server, log):
+        public._wait_until_up(port, server, log)
+        cookie, token = _csrf(port)
+        sender = Sender(port, cookie, token)
+        sender.load(WARM_UP)
+        workers = public._children(server.pid)
+        rates, minimal, cpu_seconds, sent = [], [], 0.0, 0
+        for _round in range(ROUNDS):
+            requests, elapsed = public._load(port, public.MINIMAL, 0.5)
+            minimal.append(requests / elapsed)
+            used = public._cpu_seconds(workers)
+            requests, elapsed = sender.load(DURATION)
+            cpu_seconds += public._cpu_seconds(workers) - used
+            sent += requests
+            rates.append(requests / elapsed)
+    created = Case.objects.filter(channel=Channel.ONLINE).count() - before
+    _report(rates, minimal, cpu_seconds, sent, created, sender.sent)
+
+
+def _report(rates, minimal, cpu_seconds, sent, created, total) -> None:
+    rate = statistics.median(rates)
+    print(
+        f"gunicorn: {public.WORKERS} sync workers, DEBUG off, PROXY_COUNT=1; load: {CLIENTS} "
+        f"clients, {ROUNDS} runs of {DURATION:g} s; one petition in {PHOTO_EVERY} with a photo"
+    )
+    print(f"{'':<40}{'requests/s':>11}{'server CPU/request':>20}")
+    per_request = f"{cpu_seconds / sent * 1e3:.1f} ms" if cpu_seconds and sent else "-"
+    print(f"{'online petitions POST ' + PATH:<40}{rate:>11.0f}{per_request:>20}")
+    print(f"{'minimal Django view (same server)':<40}{statistics.median(minimal):>11.0f}")
+    print(f"cases registered: {created} of {total} petitions sent (each one a new case)")
+    verdict = "meets" if rate >= TARGET else "BELOW"
+    print(
+        f"accepted petitions per second: {rate:.0f} (median of {ROUNDS} runs; {verdict} the "
+        f"target of {TARGET:.0f})"
+    )
+    if created != total:
+        raise SystemExit("Some petitions did not become cases: see above.")
+
+
+@contextmanager
+def _behind_one_proxy():
+    """The server counts the address in X-Forwarded-For, as behind nginx."""
+    saved = os.environ.get("PROXY_COUNT")
+    os.environ["PROXY_COUNT"] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("PROXY_COUNT", None)
+        else:
+            os.environ["PROXY_COUNT"] = saved
+
+
+def _csrf(port: int) -> tuple[str, str]:
+    """The CSRF cookie and the form's token, from one GET of the form."""
+    status, headers, body = public._request(port, PATH)
+    if status != 200:
+        raise SystemExit(f"{PATH} answered {status}")
+    cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if not cookie or not token:
+        raise SystemExit("The form gave no CSRF cookie or token.")
+    return cookie.group(1), token.group(1).decode()
+
+
+class Sender:
+    """Sends distinct petitions: a number per petition makes its token, phone and address."""
+
+    def __init__(self, port: int, cookie: str, token: str) -> None:
+        self.port = port
+        self.cookie = cookie
+        self.token = token
+        self.numbers = itertools.count(1)
+        self.lock = threading.Lock()
+        self.sent = 0
+
+    def _next(self) -> int:
+        with self.lock:
+            self.sent += 1
+            return next(self.numbers)
+
+    def fields(self, n: int) -> dict[str, str]:
+        return {
+            "csrfmiddlewaretoken": self.token,
+            "submission_token": str(uuid.uuid4()),
+            "petitioner_name": "李秀英",
+            "petitioner_phone": f"139{RUN_ID:04d}{n % 10_000:04d}",
+            "people_count": "1",
+            "district": "longcheng",
+            "location": f"七道泉子镇{n % 500}号院",
+            "title": "砖厂粉尘污染",
+            "content": f"砖厂生产时粉尘很大，附近村民晾晒的衣物和庄稼都落满灰尘。（{n}）",
+            "category": "1",
+            "classification": "claim",
+            "consent": "on",
+            "website": "",
+        }
+
+    def raw(self, n: int) -> bytes:
+        if n % PHOTO_EVERY:
+            body = urlencode(self.fields(n)).encode()
+            kind = "application/x-www-form-urlencoded"
+        else:
+            body, kind = _multipart(self.fields(n)), f"multipart/form-data; boundary={BOUNDARY}"
+        head = [
+            f"POST {PATH} HTTP/1.1",
+            f"Host: 127.0.0.1:{self.port}",
+            "Accept: text/html",
+            "Accept-Language: zh-CN,zh;q=0.9",
+            f"Cookie: csrftoken={self.cookie}",
+            f"X-Forwarded-For: 10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+            f"Content-Type: {kind}",
+            f"Content-Length: {len(body)}",
+            "Connection: close",
+        ]
+        return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+    def load(self, seconds: float) -> tuple[int, float]:
+        """Petitions accepted by ``CLIENTS`` clients sending back to back, and the time."""
+        counts = [0] * CLIENTS
+        errors: list[str] = []
+        start = time.monotonic()
+        stop = start + seconds
+
+        def client(index: int) -> None:
+            while time.monotonic() < stop and not errors:
+                response = public._fetch(self.port, self.raw(self._next()))
+                if not response.startswith(b"HTTP/1.1 200 ") or b'id="query-code"' not in response:
+                    errors.append(response[:600].decode(errors="replace"))
+                    break
+                counts[index] += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise SystemExit(f"{PATH} answered: {errors[0]}")
+        return sum(counts), time.monotonic() - start
+
+
+def _multipart(fields: dict[str, str]) -> bytes:
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; '
+        f'filename="photo.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
+        + PNG
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
