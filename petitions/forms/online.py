@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.forms.cases import CaseForm
@@ -58,14 +59,9 @@ class OnlinePetitionForm(forms.ModelForm):
         widget=forms.RadioSelect,
     )
     content = forms.CharField(
-        label=_("What happened"),
+        label=_("Describe the problem"),
         max_length=MAX_CONTENT,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_CONTENT}),
-        help_text=_(
-            "When and where it happens, who causes it, how it affects you. At most %(max)d "
-            "characters; longer texts can be attached."
-        )
-        % {"max": MAX_CONTENT},
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -126,6 +122,7 @@ class OnlinePetitionForm(forms.ModelForm):
                 attrs={"autocomplete": "street-address", "maxlength": 200}
             ),
             "people_count": forms.NumberInput(attrs={"min": 1, "max": 9999}),
+            "representatives": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         help_texts = {
             "petitioner_phone": _(
@@ -147,6 +144,10 @@ class OnlinePetitionForm(forms.ModelForm):
         self.fields["people_count"].min_value = 1
         self.fields["people_count"].max_value = 9999
         self.fields["people_count"].initial = 1
+        self.fields["content"].help_text = gettext(
+            "When and where it happens, who causes it, how it affects you. At most %(max)d "
+            "characters; longer texts can be attached."
+        ) % {"max": MAX_CONTENT}
         for name in ("title", "location", "petitioner_name", "representatives"):
             self.fields[name].widget.attrs.setdefault("maxlength", self.fields[name].max_length)
 
