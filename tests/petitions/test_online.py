@@ -213,6 +213,13 @@ def test_the_hidden_field_is_out_of_sight_and_out_of_the_tab_order(client):
     assert 'tabindex="-1"' in page
 
 
+def test_a_damaged_form_token_is_refused_with_a_message_not_an_error(client):
+    response = send(client, submission_token="not-a-token")
+    assert response.status_code == 400
+    assert "The form was damaged on the way" in response.content.decode()
+    assert not Case.objects.exists()
+
+
 def test_get_and_post_only(client):
     assert client.put(URL).status_code == 405
 
