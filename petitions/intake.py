@@ -25,8 +25,9 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case as Pick
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -58,12 +59,21 @@ logger = logging.getLogger(__name__)
 DUTY_CHANNELS = {Channel.RECEPTION_DAY: Duty.Kind.RECEPTION, Channel.VISIT_DAY: Duty.Kind.VISIT}
 
 
+# One statement takes the number and locks the year's counter row until the transaction ends
+# (a rolled-back registration gives its number back: numbers have no gaps).
+NEXT_SEQUENCE = f"""
+INSERT INTO {CaseCounter._meta.db_table} AS c (year, last) VALUES (%s, 1)
+ON CONFLICT (year) DO UPDATE SET last = c.last + 1
+RETURNING last
+"""
+
+
 def next_number(year: int) -> tuple[int, str]:
     """Take the next sequence of ``year`` (call inside a transaction: the counter is locked)."""
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, case_number(year, counter.last)
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_SEQUENCE, [year])
+        (last,) = cursor.fetchone()
+    return last, case_number(year, last)
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
@@ -393,10 +403,12 @@ def related_cases(case: Case) -> QuerySet[Case]:
 
 def repeat_candidate(case: Case) -> Case | None:
     """The earlier unresolved case this one repeats: the same petitioner's, else the place's."""
-    earlier = related_cases(case).filter(_unresolved()).only("pk", "number")
-    return (
-        earlier.filter(_same_petitioner(case)).first() or earlier.filter(_same_place(case)).first()
+    # One query: the petitioner's own cases sort before the place's, each newest first.
+    petitioner_first = Pick(
+        When(_same_petitioner(case), then=Value(0)), default=Value(1), output_field=IntegerField()
     )
+    earlier = related_cases(case).filter(_unresolved()).only("pk", "number")
+    return earlier.order_by(petitioner_first, "-received_at", "-id").first()
 
 
 def _mark_repeat(case: Case) -> list[str]:
