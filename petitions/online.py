@@ -48,13 +48,15 @@ DUPLICATE_WINDOW = datetime.timedelta(days=1)
 CONSENT_VERSION = "2026-11"
 
 TABLE = SubmissionCount._meta.db_table
-# Lock the key's row for this transaction (made with 0 the first time) and read its count;
-# ``created`` tells a new row, when the rows of days that are over are deleted.
-LOCK_COUNT = f"""
-INSERT INTO {TABLE} AS c (key, day, submissions) VALUES (%(key)s, %(day)s, 0)
+# Lock the two keys' rows for this transaction (made with 0 the first time), address first, and
+# read their counts.
+LOCK_COUNTS = f"""
+INSERT INTO {TABLE} AS c (key, day, submissions)
+VALUES (%(address)s, %(day)s, 0), (%(phone)s, %(day)s, 0)
 ON CONFLICT (key, day) DO UPDATE SET submissions = c.submissions
-RETURNING submissions, (xmax = 0) AS created
+RETURNING key, submissions
 """
+_swept_on: list[datetime.date] = []  # the day this process last deleted past days
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,9 @@ def submit_petition(
     day = timezone.localdate(now)
     phone = fields["petitioner_phone"]
     with transaction.atomic():
-        by_address = _locked_count(f"address:{lookup_hash(address or 'unknown')}", day)
-        by_phone = _locked_count(f"phone:{lookup_hash(phone)}", day)
+        by_address, by_phone = _locked_counts(
+            f"address:{lookup_hash(address or 'unknown')}", f"phone:{lookup_hash(phone)}", day
+        )
         earlier = duplicate_of(phone, fields["content"], now)
         if earlier is not None:
             resent = earlier.submission_token == submission_token
@@ -152,15 +155,17 @@ class _Count:
     submissions: int
 
 
-def _locked_count(key: str, day: datetime.date) -> _Count:
-    """The day's count under ``key``, its row locked until the transaction ends."""
+def _locked_counts(address: str, phone: str, day: datetime.date) -> tuple[_Count, _Count]:
+    """The day's counts under the address's and the phone's keys, their rows locked until the
+    transaction ends; once a day each process deletes the counts of the days that are over
+    (they are of no use then: keep no trace of visitors)."""
     with connection.cursor() as cursor:
-        cursor.execute(LOCK_COUNT, {"key": key, "day": day})
-        submissions, created = cursor.fetchone()
-        if created and key.startswith("address:"):
-            # Once a day is over its counts are of no use: keep no trace of visitors.
+        if _swept_on != [day]:
             cursor.execute(f"DELETE FROM {TABLE} WHERE day < %s", [day])
-    return _Count(key, day, submissions)
+            _swept_on[:] = [day]
+        cursor.execute(LOCK_COUNTS, {"address": address, "phone": phone, "day": day})
+        counts = dict(cursor.fetchall())
+    return _Count(address, day, counts[address]), _Count(phone, day, counts[phone])
 
 
 def _check_limits(by_address: _Count, by_phone: _Count) -> None:
