@@ -4,12 +4,13 @@ case it registers, the checks at the field, the abuse limits, the hidden field, 
 from __future__ import annotations
 
 import datetime
+import threading
 import uuid
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 from petitions import online
@@ -352,6 +353,16 @@ def test_a_signed_in_clerk_sending_the_form_is_not_its_author(client_of, clerk):
     assert case.channel == Channel.ONLINE
 
 
+def test_the_office_opens_an_online_case_with_its_consent_in_the_log(client_of, clerk):
+    send(Client(HTTP_ACCEPT_LANGUAGE="en"))
+    case = Case.objects.get()
+    office = client_of(clerk)
+    office.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = office.get(f"/cases/{case.pk}/").content.decode()
+    assert "Online" in page
+    assert online.CONSENT_VERSION in page
+
+
 def test_only_the_office_registers_at_the_desk_even_with_the_online_channel(client_of, stranger):
     assert client_of(stranger).get("/cases/new/").status_code == 403
 
@@ -361,3 +372,64 @@ def test_the_form_speaks_chinese_by_default(client):
     assert "网上信访" in page
     assert "您的个人信息" in page
     assert "最多5000字" in page
+
+
+# --- Sent at the same moment -------------------------------------------------------------------
+
+
+def submit_in_parallel(forms: list[dict]) -> list[str]:
+    """Each petition sent by its own thread and connection at the same moment; the outcomes."""
+    outcomes: list[str] = []
+    start = threading.Barrier(len(forms))
+
+    def submit(fields: dict) -> None:
+        start.wait()
+        try:
+            outcomes.append(online.submit_petition(**fields).outcome)
+        except online.LimitReached:
+            outcomes.append("limit")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(fields,)) for fields in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+def fields_of(**overrides) -> dict:
+    fields = {
+        "address": "203.0.113.7",
+        "submission_token": uuid.uuid4(),
+        "petitioner_name": "李秀英",
+        "petitioner_phone": MOBILE,
+        "petitioner_id_number": "",
+        "petitioner_address": "",
+        "people_count": 1,
+        "representatives": "",
+        "district": "longcheng",
+        "location": "七道泉子镇砖厂",
+        "title": "砖厂粉尘污染",
+        "content": "砖厂生产时粉尘很大。",
+        "category": Category.POLLUTION,
+        "classification": "claim",
+    }
+    return {**fields, **overrides}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_petition_sent_twice_at_once_is_one_case():
+    outcomes = submit_in_parallel([fields_of(), fields_of()])
+    assert outcomes == [online.CREATED, online.DUPLICATE]
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_petitions_sent_at_once_from_one_phone_never_pass_the_limit(settings):
+    settings.ONLINE_PETITIONS_PER_PHONE = 2
+    forms = [fields_of(address=f"198.51.100.{n}", content=f"第{n}件事") for n in range(4)]
+    outcomes = submit_in_parallel(forms)
+    assert outcomes == [online.CREATED, online.CREATED, "limit", "limit"]
+    assert Case.objects.count() == 2
