@@ -4,23 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('petitions', '0018_worklist_unit_open_due_index'),
+        ("petitions", "0018_worklist_unit_open_due_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubmissionCount',
+            name="SubmissionCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80)),
-                ('day', models.DateField()),
-                ('submissions', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80)),
+                ("day", models.DateField()),
+                ("submissions", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['day'], name='submission_count_day_idx')],
-                'constraints': [models.UniqueConstraint(fields=('key', 'day'), name='submission_count_key_day')],
+                "indexes": [models.Index(fields=["day"], name="submission_count_day_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("key", "day"), name="submission_count_key_day")
+                ],
             },
         ),
     ]
