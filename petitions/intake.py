@@ -207,10 +207,8 @@ def register_case(
         duty = _finding_duty(finding, fields["channel"])
         fields = {**fields, "finding": finding}
     duty = resolve_duty(fields["channel"], fields["received_at"], duty)
-    existing = registered_with(submission_token)
-    if existing is not None:
-        return Registration(existing, created=False)
     try:
+        # A form sent again is found under the number's lock (``_create_case``), and rolled back.
         accepting = (accept_now, assign_to)
         return _register(by, submission_token, duty, fields, attachments, accepting)
     except _AlreadyRegistered as duplicate:
