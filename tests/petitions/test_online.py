@@ -148,6 +148,19 @@ def test_a_file_that_is_not_an_image_or_pdf_is_refused(client):
     assert not Case.objects.exists()
 
 
+def test_files_too_large_together_are_refused_as_at_the_desk(client, settings):
+    settings.UPLOAD_TOTAL_MAX_MB = 1
+    photos = [
+        SimpleUploadedFile(f"photo{n}.png", PNG + bytes(600_000), content_type="image/png")
+        for n in range(2)
+    ]
+    response = send(client, attachments=photos)
+    assert response.status_code == 400
+    assert "one submission takes at most 1 MB" in errors_of(response)["attachments"][0]
+    assert not Case.objects.exists()
+    assert not Attachment.objects.exists()
+
+
 def test_a_group_names_its_representatives(client):
     response = send(client, people_count="6")
     assert "representatives" in errors_of(response)
