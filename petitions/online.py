@@ -95,6 +95,7 @@ def submit_petition(
     now = timezone.now()
     day = timezone.localdate(now)
     phone = fields["petitioner_phone"]
+    _sweep_past_days(day)
     with transaction.atomic():
         by_address, by_phone = _locked_counts(
             f"address:{lookup_hash(address or 'unknown')}", f"phone:{lookup_hash(phone)}", day
@@ -119,7 +120,8 @@ def submit_petition(
             received_at=now,
             **fields,
         )
-        if not registration.created:
+        if not registration.created:  # the same form again, after a day: it counts nothing
+            transaction.set_rollback(True)
             return Submission(registration.case, RESENT)
         write_log(registration.case, None, CaseLog.Action.NOTE, consent_note())
     return Submission(registration.case, CREATED)
@@ -155,14 +157,21 @@ class _Count:
     submissions: int
 
 
+def _sweep_past_days(day: datetime.date) -> None:
+    """Once a day in each process, apart from any registration (whose rollback would keep
+    them): delete the counts of the days that are over. They are of no use then, and the
+    office keeps no trace of visitors."""
+    if _swept_on == [day]:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE day < %s", [day])
+    _swept_on[:] = [day]
+
+
 def _locked_counts(address: str, phone: str, day: datetime.date) -> tuple[_Count, _Count]:
     """The day's counts under the address's and the phone's keys, their rows locked until the
-    transaction ends; once a day each process deletes the counts of the days that are over
-    (they are of no use then: keep no trace of visitors)."""
+    transaction ends."""
     with connection.cursor() as cursor:
-        if _swept_on != [day]:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE day < %s", [day])
-            _swept_on[:] = [day]
         cursor.execute(LOCK_COUNTS, {"address": address, "phone": phone, "day": day})
         counts = dict(cursor.fetchall())
     return _Count(address, day, counts[address]), _Count(phone, day, counts[phone])

@@ -249,6 +249,16 @@ def test_the_same_form_sent_twice_is_one_case_shown_with_its_code(client):
     assert case.query_code in response.content.decode()
 
 
+def test_the_same_form_sent_again_a_day_later_is_still_its_case_and_counts_nothing(client, noon):
+    data = petition()
+    client.post(URL, data)
+    noon.shift(datetime.timedelta(hours=25))
+    response = client.post(URL, data)
+    case = Case.objects.get()
+    assert case.query_code in response.content.decode()
+    assert sum(SubmissionCount.objects.values_list("submissions", flat=True)) == 0
+
+
 def test_the_same_phone_and_text_within_a_day_is_one_case_without_its_code(client, noon):
     send(client)
     noon.shift(datetime.timedelta(hours=5))
