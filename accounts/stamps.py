@@ -21,7 +21,7 @@ import time
 import uuid
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,22 @@ class SharedStamp:
         except Exception:  # the database cache or a Redis server: the change itself is saved
             logger.exception("Cannot renew the %s stamp: readers catch up on expiry", self.name)
         self._memo = (time.monotonic() + LIFETIME, token)  # this process sees its change at once
+
+    def renew_on_commit(self) -> None:
+        """Renew once the current transaction commits, however many changes it makes.
+
+        Inside the transaction this process sees the change at once (a token of its own, not
+        written to the cache: no other process could see the change before the commit); the
+        one cache write follows the commit (each write is a round trip and, with the database
+        cache, a commit of its own). Outside a transaction: at once.
+        """
+        if not connection.in_atomic_block:
+            self.renew()
+            return
+        self._memo = (time.monotonic() + LIFETIME, uuid.uuid4().hex)
+        pending = (getattr(func, "__self__", None) for _ids, func, _r in connection.run_on_commit)
+        if not any(owner is self for owner in pending):
+            transaction.on_commit(self.renew)
 
     def forget(self) -> None:
         """Read the stamp again on the next call (a change was made by another process)."""

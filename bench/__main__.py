@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m bench [register|public|queue]``.
+"""Run every benchmark: ``python -m bench [public|online|queue|register|stats]``.
 
 The benchmarks run on a database of their own (the configured database's name + ``_bench``, on
 the same server), migrated here: the million generated cases never appear in the application
@@ -19,7 +19,7 @@ from psycopg import sql
 
 from config.devdb import embedded_database_url
 
-SUITES = ["public", "queue", "register", "stats"]
+SUITES = ["public", "online", "queue", "register", "stats"]
 
 
 def bench_database_url(url: str) -> str:

@@ -103,7 +103,7 @@ def run() -> None:
 
 
 @contextmanager
-def _gunicorn(port: int) -> Iterator[tuple[subprocess.Popen, IO[bytes]]]:
+def _gunicorn(port: int, workers: int = WORKERS) -> Iterator[tuple[subprocess.Popen, IO[bytes]]]:
     """Gunicorn with production settings on ``port``, and its log; always stopped at the end."""
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(
@@ -113,7 +113,7 @@ def _gunicorn(port: int) -> Iterator[tuple[subprocess.Popen, IO[bytes]]]:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                str(WORKERS),
+                str(workers),
                 "--worker-class",
                 "sync",
                 "--chdir",

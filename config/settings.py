@@ -489,6 +489,10 @@ DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 7, minimum=1)
 SUPERVISION_REPLY_DAYS = env_int("SUPERVISION_REPLY_DAYS", 7, minimum=1)
 # Case lookups (right or wrong) one address may make in an hour (petitions/ratelimit.py).
 LOOKUP_ATTEMPTS_PER_HOUR = env_int("LOOKUP_ATTEMPTS_PER_HOUR", 10, minimum=1)
+# Online petitions (/petition/) accepted per mobile phone and per address in a day
+# (petitions/online.py): a citizen rarely has more; a robot is stopped early.
+ONLINE_PETITIONS_PER_PHONE = env_int("ONLINE_PETITIONS_PER_PHONE", 3, minimum=1)
+ONLINE_PETITIONS_PER_ADDRESS = env_int("ONLINE_PETITIONS_PER_ADDRESS", 10, minimum=1)
 # 32 random bytes, urlsafe base64: encrypts petitioners' ID numbers, phones and addresses.
 # Several keys, comma-separated and newest first, while rotating: the newest encrypts, all
 # decrypt (README, "Keys"). Unset, development keeps one key in PETITIONER_DATA_KEY_FILE,

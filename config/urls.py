@@ -26,6 +26,7 @@ urlpatterns = [
     path("work/", include("petitions.work_urls")),
     path("lookup/", include("petitions.lookup_urls")),
     path("appointments/", include("petitions.appointment_urls")),
+    path("petition/", include("petitions.online_urls")),
     path("stats/", include("petitions.stats_urls")),
     path("api/transfers/", include("petitions.api_urls")),
     path("", include("schedules.urls")),

@@ -46,6 +46,7 @@ from petitions.models import (
     AccessLog,
     Case,
     CaseLog,
+    Channel,
     Classification,
     Letter,
     PlatformSender,
@@ -99,9 +100,16 @@ def actors_for(user, case: Case) -> set[str]:
 # --- What the office alone does --------------------------------------------------------------
 
 
-def may_register(user) -> bool:
+# Channels where the petitioner registers the case themselves, nobody signed in (``by`` None).
+SELF_REGISTERED_CHANNELS = frozenset({Channel.ONLINE})
+
+
+def may_register(user, channel: str = "") -> bool:
     """The petition office registers cases at the desk; a hotline platform, its token checked,
-    registers its own work orders (petitions/transfers.py)."""
+    registers its own work orders (petitions/transfers.py); an online petition (网上信访) is
+    registered by the citizen who sends it, with nobody signed in (``user`` None)."""
+    if user is None:
+        return channel in SELF_REGISTERED_CHANNELS
     return is_office(user) or isinstance(user, PlatformSender)
 
 

@@ -233,6 +233,19 @@ def normalize_phone(value: str, default_area_code: str = "0421") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def is_mobile(e164: str) -> bool:
+    """Whether a normalized number can receive text messages (a mobile, not a landline)."""
+    try:
+        number = phonenumbers.parse(e164, _PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
 def format_phone(e164: str) -> str:
     """Return a stored E.164 number in a human-readable form for display.
 

@@ -25,8 +25,9 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case as Pick
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -58,12 +59,21 @@ logger = logging.getLogger(__name__)
 DUTY_CHANNELS = {Channel.RECEPTION_DAY: Duty.Kind.RECEPTION, Channel.VISIT_DAY: Duty.Kind.VISIT}
 
 
+# One statement takes the number and locks the year's counter row until the transaction ends
+# (a rolled-back registration gives its number back: numbers have no gaps).
+NEXT_SEQUENCE = f"""
+INSERT INTO {CaseCounter._meta.db_table} AS c (year, last) VALUES (%s, 1)
+ON CONFLICT (year) DO UPDATE SET last = c.last + 1
+RETURNING last
+"""
+
+
 def next_number(year: int) -> tuple[int, str]:
     """Take the next sequence of ``year`` (call inside a transaction: the counter is locked)."""
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, case_number(year, counter.last)
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_SEQUENCE, [year])
+        (last,) = cursor.fetchone()
+    return last, case_number(year, last)
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
@@ -197,10 +207,8 @@ def register_case(
         duty = _finding_duty(finding, fields["channel"])
         fields = {**fields, "finding": finding}
     duty = resolve_duty(fields["channel"], fields["received_at"], duty)
-    existing = registered_with(submission_token)
-    if existing is not None:
-        return Registration(existing, created=False)
     try:
+        # A form sent again is found under the number's lock (``_create_case``), and rolled back.
         accepting = (accept_now, assign_to)
         return _register(by, submission_token, duty, fields, attachments, accepting)
     except _AlreadyRegistered as duplicate:
@@ -247,7 +255,11 @@ def _claim_finding(finding: Finding | None, token: uuid.UUID) -> None:
 
 def registered_with(token: uuid.UUID | None) -> Case | None:
     """The case a form with this submission token registered, if it was sent before."""
-    return Case.objects.filter(submission_token=token).first() if token else None
+    if not token:
+        return None
+    # Nearly always there is none: asking for the key alone keeps that answer cheap.
+    pk = Case.objects.filter(submission_token=token).values_list("pk", flat=True).first()
+    return Case.objects.get(pk=pk) if pk else None
 
 
 ASSIGN_NEEDS_ACCEPTANCE = _lazy(
@@ -262,7 +274,7 @@ def _checked_fields(by, fields: dict) -> dict:
     A matter that skipped a level is referred to the level below when a reason is given, and
     taken up (to be assigned to the competent branch) without one.
     """
-    if not access.may_register(by):
+    if not access.may_register(by, fields.get("channel", "")):
         raise ValidationError(_("Only the petition office registers cases."), code="role")
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
@@ -290,11 +302,9 @@ def _register(
     assigned) at once if ``accepting`` says so."""
     with transaction.atomic(), pghistory.context(reason="register"):
         _claim_finding(fields.get("finding"), token)
-        case = _create_case(by, token, duty, fields)
+        case, warnings = _create_case(by, token, duty, fields)
         for upload in attachments:
             store_attachment(case, upload, by)
-        warnings = _mark_repeat(case)
-        _mark_first_petition(case)
         write_log(case, by, CaseLog.Action.TRANSITION, "", "", State.REGISTERED)
         texts.notify_registered(case)
         accept_now, assign_to = accepting
@@ -315,7 +325,9 @@ class _AlreadyRegistered(Exception):
         self.case = case
 
 
-def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
+def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> tuple[Case, list[str]]:
+    """The new case, marked a repeat or a first petition before it is stored (one INSERT, one
+    history row), and the warnings for the clerk."""
     received_at = fields["received_at"]
     year = _local_day(received_at).year
     sequence, number = next_number(year)
@@ -328,7 +340,7 @@ def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
     people = fields.get("people_count") or 1
     phone = fields.get("petitioner_phone", "")
     id_number = fields.get("petitioner_id_number", "")
-    return Case.objects.create(
+    case = Case(
         **fields,
         number=number,
         year=year,
@@ -345,6 +357,10 @@ def _create_case(by, token: uuid.UUID, duty: Duty | None, fields: dict) -> Case:
         due_date=acceptance_due,
         created_by=by if getattr(by, "pk", None) else None,
     )
+    warnings = _mark_repeat(case)
+    case.is_first_petition = is_first_petition(case)
+    case.save(force_insert=True)
+    return case, warnings
 
 
 # --- Repeat petitions (重复访) -----------------------------------------------------------------
@@ -386,10 +402,12 @@ def related_cases(case: Case) -> QuerySet[Case]:
 
 def repeat_candidate(case: Case) -> Case | None:
     """The earlier unresolved case this one repeats: the same petitioner's, else the place's."""
-    earlier = related_cases(case).filter(_unresolved())
-    return (
-        earlier.filter(_same_petitioner(case)).first() or earlier.filter(_same_place(case)).first()
+    # One query: the petitioner's own cases sort before the place's, each newest first.
+    petitioner_first = Pick(
+        When(_same_petitioner(case), then=Value(0)), default=Value(1), output_field=IntegerField()
     )
+    earlier = related_cases(case).filter(_unresolved()).only("pk", "number")
+    return earlier.order_by(petitioner_first, "-received_at", "-id").first()
 
 
 def _mark_repeat(case: Case) -> list[str]:
@@ -398,7 +416,6 @@ def _mark_repeat(case: Case) -> list[str]:
         return []
     case.repeat_of = earlier
     case.is_repeat = True
-    case.save(update_fields=["repeat_of", "is_repeat"])
     warnings = [
         _("This petition repeats the unresolved case %(number)s: it is marked a repeat petition.")
         % {"number": earlier.number}
@@ -426,9 +443,3 @@ def is_first_petition(case: Case) -> bool:
         return False
     earlier = related_cases(case).filter(_same_petitioner(case) & _same_place(case))
     return not earlier.exists()
-
-
-def _mark_first_petition(case: Case) -> None:
-    case.is_first_petition = is_first_petition(case)
-    if case.is_first_petition:
-        case.save(update_fields=["is_first_petition"])

@@ -40,6 +40,7 @@ from petitions.keyring import DataKey  # noqa: F401  (the data keys' fingerprint
 from petitions.matters import Industry, PollutionSubtype, PollutionType  # noqa: F401
 from petitions.models_attachments import Attachment  # noqa: F401 (the app's models)
 from petitions.models_letters import DeliveryMethod, Letter, Review  # noqa: F401
+from petitions.models_online import SubmissionCount  # noqa: F401 (online petitions per day)
 from petitions.models_transfers import PlatformSender, WorkOrder  # noqa: F401 (hotlines)
 from petitions.numbers import parse_number
 from petitions.search import index_case

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import CharField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
@@ -463,9 +463,7 @@ def forget_counts(**kwargs) -> None:
     """A case or instruction changed: every kept count is out of date, now (for this process,
     inside the transaction) and, in every process, once the change is committed (a count made
     in between, before the commit, would miss it)."""
-    if connection.in_atomic_block:
-        STAMP.renew()
-    transaction.on_commit(STAMP.renew)
+    STAMP.renew_on_commit()
 
 
 def connect_receivers() -> None:
