@@ -48,22 +48,20 @@ SECTION_ROWS = 50  # the rest of a section is counted, and found in the register
 
 CASES, SUPERVISIONS, MESSAGES = "cases", "supervisions", "messages"
 
-# The columns a case row shows: no petitioner, no text.
+# The columns a case row shows (``work_tags``): no petitioner, no text; no more (each join
+# and column costs on every worklist).
 CASE_FIELDS = (
     "id",
     "number",
     "title",
     "state",
-    "review_level",
     "is_repeat",
     "is_group",
     "is_first_petition",
-    "skipped_level",
     "acceptance_due",
     "due_date",
     "extension_days",
     "unit__name",
-    "leader__name",
     "leader_in_charge__name",
 )
 SUPERVISION_FIELDS = (

@@ -3,8 +3,8 @@
 The same reason as the register's rows (``register_tags``): a template loop resolves each cell
 and translates each badge once per row, which costs several times the page's queries when the
 office's sections hold 200 rows. Here what the rows of a section share (badges, the link,
-the state labels, the texts of the days left) is translated and escaped once; each row escapes
-its case's own text. The HTML is the template's, cell for cell.
+the states and their next steps, the texts of the days left) is translated and escaped once;
+each row escapes its case's own text. The HTML is the template's, cell for cell.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class WorkRows:
         self.first = badge % ("info", escape(_("First petition")))
         self.group = badge % ("secondary", escape(_("Group")))
         self.extension = key in EXTENSION_SECTIONS
+        self.by_state: dict[str, tuple[str, str]] = {}
         self.overdue = _memo(self._overdue)
         self.left = _memo(self._left)
         self.asked = _memo(
@@ -80,12 +81,12 @@ class WorkRows:
         shown = escape(text % {"days": days, "total": total})
         return f'<span class="{css}" data-acceptance-left="{days}">{shown}</span>'
 
-    def due(self, case: ListedCase) -> str:
-        """The due date and the days left, as ``petitions/_due.html`` shows them."""
+    def due(self, case: ListedCase, status: str) -> str:
+        """The due date and the days left, as ``petitions/_due.html`` shows them (``status``:
+        the case's ``due_status``)."""
         left = case.days_left(self.today)
         if not case.due_date or left is None:
             return '<span class="text-body-secondary">—</span>'
-        status = case.due_status(self.today)
         if status == "overdue":
             mark = '<span class="badge text-bg-danger" data-due="overdue">%s</span>'
             days = self.overdue(-left if left < 0 else 0)
@@ -117,21 +118,31 @@ class WorkRows:
             marks.append(f' <span class="badge text-bg-light border">{escape(text)}</span>')
         return "".join(marks)
 
+    def state_texts(self, case: ListedCase) -> tuple[str, str]:
+        """The state's label and the step it waits for, translated once per state."""
+        texts = self.by_state.get(case.state)
+        if texts is None:
+            texts = (escape(str(case.state_label)), escape(str(case.next_step)))
+            self.by_state[case.state] = texts
+        return texts
+
     def row(self, case: ListedCase) -> str:
         number = escape(case.number)
         extension = " · " + self.asked(case.extension_days) if self.extension else ""
+        status = case.due_status(self.today)
+        state, next_step = self.state_texts(case)
         return ROW % (
             number,
-            ROW_CLASS.get(case.due_status(self.today), ""),
+            ROW_CLASS.get(status, ""),
             self.detail_url % case.pk,
             number,
             escape(case.title),
             self.badges(case),
-            escape(str(case.state_label)),
+            state,
             extension,
             escape(case.unit__name or "—"),
-            escape(str(case.next_step)),
-            self.acceptance(case) if self.key == "to_accept" else self.due(case),
+            next_step,
+            self.acceptance(case) if self.key == "to_accept" else self.due(case, status),
         )
 
 
