@@ -143,10 +143,14 @@ class SupervisionQuerySet(models.QuerySet):
         return self.filter(leader=leader) if leader else self.none()
 
     def owed_by(self, user):
-        """Replies the user's units owe: on their cases, never on an accusation."""
+        """Replies the user's units owe: on their cases, never on an accusation (their units'
+        ids as loaded with the user: a list is planned faster than a subquery)."""
+        ids = unit_ids_of(user)
+        if ids == []:
+            return self.none()
         return (
             self.awaiting_reply()
-            .filter(case__unit__in=units_of(user))
+            .filter(case__unit__in=ids)
             .exclude(case__classification=Classification.ACCUSATION)
         )
 
