@@ -29,7 +29,7 @@ from schedules.models import Leader
 
 Compiled = tuple[str, tuple, tuple[str, ...]]  # SQL, its parameters, the names of its parts
 
-KEPT_MAX = 2000  # compiled queries kept per process (a few per person and day)
+KEPT_MAX = 1000  # compiled queries kept per process: four per person and day, 10-20 KB each
 _kept: dict[Hashable, Compiled] = {}
 
 
