@@ -1,4 +1,5 @@
-"""The worklist's case rows (``petitions/_work_cases.html``): one precompiled row, filled per case.
+"""The worklist's rows (``petitions/_work_cases.html``, ``_work_supervisions.html``): one
+precompiled row, filled per case or supervision.
 
 The same reason as the register's rows (``register_tags``): a template loop resolves each cell
 and translates each badge once per row, which costs several times the page's queries when the
@@ -15,7 +16,9 @@ from html import escape
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -153,3 +156,52 @@ def work_case_rows(
     """The table's body rows of one worklist section, every cell escaped by ``WorkRows``."""
     rows = WorkRows(key, today, acceptance_days)
     return mark_safe("\n".join(map(rows.row, cases)))  # escaped in WorkRows.row
+
+
+SUPERVISION_ROW = (
+    '<tr data-case="%s" class="%s"><th scope="row"><a href="%s">%s</a></th>'
+    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
+)
+REPLY = '<span class="badge text-bg-%s" data-reply="%s">%s</span>'
+
+
+class SupervisionRows:
+    """The supervisions' rows (``petitions/_work_supervisions.html``), made like the cases':
+    the texts of the reply cell translated once, each row's own text escaped."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.detail_url = reverse("petitions:detail", args=[987654321]).replace("987654321", "%d")
+        self.replied = _("Replied %(date)s")
+        self.late = _("Reply overdue since %(date)s")
+        self.due = _("Reply due %(date)s")
+
+    def reply(self, supervision: ListedCase) -> str:
+        if supervision.is_answered:
+            day = timezone.localtime(supervision.replied_at).strftime("%Y-%m-%d")
+            return REPLY % ("success", "answered", escape(self.replied % {"date": day}))
+        day = supervision.reply_due.isoformat()
+        if supervision.is_overdue(self.today):
+            return REPLY % ("danger", "overdue", escape(self.late % {"date": day}))
+        return REPLY % ("warning", "waiting", escape(self.due % {"date": day}))
+
+    def row(self, supervision: ListedCase) -> str:
+        number = escape(supervision.case__number)
+        return SUPERVISION_ROW % (
+            number,
+            "table-danger" if supervision.is_overdue(self.today) else "",
+            self.detail_url % supervision.case_id,
+            number,
+            escape(supervision.case__title),
+            escape(supervision.leader__name),
+            escape(Truncator(supervision.instruction).chars(80)),
+            escape(supervision.case__unit__name or "—"),
+            self.reply(supervision),
+        )
+
+
+@register.simple_tag
+def work_supervision_rows(supervisions: Iterable[ListedCase], today: datetime.date) -> SafeString:
+    """The table's body rows of one supervisions section, escaped by ``SupervisionRows``."""
+    rows = SupervisionRows(today)
+    return mark_safe("\n".join(map(rows.row, supervisions)))  # escaped in SupervisionRows.row
