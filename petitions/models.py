@@ -332,16 +332,28 @@ class Case(models.Model):
                 DUE_KEY,
                 "id",
                 condition=~models.Q(state__in=list(CLOSED_STATES)),
+                include=["due_date"],  # counts by due date read the index alone
                 name="case_open_due_idx",
             ),
             models.Index("id", condition=models.Q(extension_state="requested"), name="case_extreq"),
-            # A unit's worklist: its open cases by due date, first rows and counts (worklists).
+            # Worklists: a unit's open cases, a leader's in charge (包案), by due date; the state,
+            # kind and due date along, so that their counts read the index alone.
             models.Index(
                 "unit",
                 DUE_KEY,
                 "id",
                 condition=~models.Q(state__in=list(CLOSED_STATES)),
+                include=["state", "classification", "due_date"],
                 name="case_unit_open_due_idx",
+            ),
+            models.Index(
+                "leader_in_charge",
+                DUE_KEY,
+                "id",
+                condition=models.Q(leader_in_charge__isnull=False)
+                & ~models.Q(state__in=list(CLOSED_STATES)),
+                include=["state", "classification", "due_date"],
+                name="case_in_charge_open_due_idx",
             ),
         ]
 

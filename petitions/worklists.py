@@ -17,7 +17,8 @@ each section's first ``SECTION_ROWS``), the supervisions in another, every total
 ``COUNT_CAP``) in a third, so a worklist costs the same however many cases wait. The counts in
 the navigation bar (:func:`nav_counts`) come from that third query, kept in each process's
 memory per user until any case or instruction changes (a ``SharedStamp``: no cache round trip
-on most pages); other pages make them in one query when the process has none.
+on most pages); other pages make them in one query when the process has none. The SQL of
+those queries is compiled once per person and day (``worklist_queries``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
-from django.db.models import CharField, QuerySet, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -42,28 +41,28 @@ from accounts.stamps import SharedStamp
 from petitions.casework_models import Supervision, WorkCaseQuerySet, work_cases
 from petitions.models import DUE_KEY, Case, State, leader_of
 from petitions.register import ListedCase, start_of
+from petitions.worklist_queries import count_each as counts_of
+from petitions.worklist_queries import first_rows, viewer_key
 from schedules.models import Duty, Leader
 
 SECTION_ROWS = 50  # the rest of a section is counted, and found in the register
 
 CASES, SUPERVISIONS, MESSAGES = "cases", "supervisions", "messages"
 
-# The columns a case row shows: no petitioner, no text.
+# The columns a case row shows (``work_tags``): no petitioner, no text; no more (each join
+# and column costs on every worklist).
 CASE_FIELDS = (
     "id",
     "number",
     "title",
     "state",
-    "review_level",
     "is_repeat",
     "is_group",
     "is_first_petition",
-    "skipped_level",
     "acceptance_due",
     "due_date",
     "extension_days",
     "unit__name",
-    "leader__name",
     "leader_in_charge__name",
 )
 SUPERVISION_FIELDS = (
@@ -285,9 +284,10 @@ def worklist_for(user, today: datetime.date) -> Worklist | None:
     sections, leader = sections_for(user, today)
     if not sections:
         return None
-    _fill(sections, CASES, CASE_FIELDS, ListedCase.from_values)
-    _fill(sections, SUPERVISIONS, SUPERVISION_FIELDS, SupervisionRow.from_values)
-    counts = _count(user, today, sections, leader)
+    key = viewer_key(user, today, leader)
+    _fill(sections, CASES, CASE_FIELDS, ListedCase.from_values, key)
+    _fill(sections, SUPERVISIONS, SUPERVISION_FIELDS, SupervisionRow.from_values, key)
+    counts = _count(user, today, sections, leader, key)
     for section in sections:
         section.total = counts.get(section.key, 0)
         if section.kind == MESSAGES and section.query is not None:
@@ -325,28 +325,16 @@ class SupervisionRow(ListedCase):
     is_answered = Supervision.is_answered
 
 
-def _fill(sections: list[Section], kind: str, fields: Iterable[str], wrap) -> None:
+def _fill(sections: list[Section], kind: str, fields: Iterable[str], wrap, key=None) -> None:
     """Fill the sections of one kind from one query: each section's first rows, in its order
-    (each part of the union reads only those rows, down its index)."""
+    (``worklist_queries.first_rows``, its SQL kept under ``key``)."""
     group = [s for s in sections if s.kind == kind and s.query is not None]
     group = [s for s in group if not s.query.query.is_empty()]
     if not group:
         return
-    parts = [
-        s.query.values(*fields).annotate(
-            section=Value(s.key, output_field=CharField()),
-            rank=Window(RowNumber(), order_by=list(s.query.query.order_by)),
-        )[:SECTION_ROWS]
-        for s in group
-    ]
-    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    by_key = {s.key: s for s in group}
-    ranked: dict[str, list[tuple[int, Any]]] = {s.key: [] for s in group}
-    for values in combined:
-        key = values.pop("section")
-        ranked[key].append((values.pop("rank"), wrap(values)))
-    for key, rows in ranked.items():
-        by_key[key].rows = [row for _rank, row in sorted(rows, key=lambda pair: pair[0])]
+    found = first_rows({s.key: s.query for s in group}, fields, SECTION_ROWS, key)
+    for section in group:
+        section.rows = [wrap(values) for values in found[section.key]]
 
 
 # --- The counts ----------------------------------------------------------------------------
@@ -380,36 +368,18 @@ def _overdue_queries(user, today: datetime.date, leader: Leader | None) -> dict[
     return late
 
 
-def count_each(queries: dict[str, QuerySet]) -> dict[str, int]:
-    """Count several querysets (each up to ``COUNT_CAP``) in one query: a subquery each.
-
-    One filtered by the due date keeps its order: the first ``COUNT_CAP`` rows are read down
-    the due-date index, never the whole backlog. The others drop it, so that a state's count
-    reads that state's index alone (an index-only scan), not the table rows.
-    """
-    counts = dict.fromkeys(queries, 0)
-    selects, params = [], []
-    for key, query in queries.items():
-        if query.query.is_empty():
-            continue
-        if "due_key" not in query.query.annotations:  # no need of order: the index alone
-            query = query.order_by()
-        sql, query_params = query.values("pk")[:COUNT_CAP].query.sql_with_params()
-        selects.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS counted)"))
-        params.extend(query_params)
-    if selects:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(sql for _key, sql in selects), params)
-            counts.update(zip([key for key, _sql in selects], cursor.fetchone(), strict=True))
-    return counts
+def count_each(queries: dict[str, QuerySet], key=None) -> dict[str, int]:
+    """Count several querysets (each up to ``COUNT_CAP``) in one query (its SQL kept under
+    ``key``): ``worklist_queries.count_each``."""
+    return counts_of(queries, COUNT_CAP, key)
 
 
-def _count(user, today: datetime.date, sections: list[Section], leader) -> dict[str, int]:
+def _count(user, today: datetime.date, sections: list[Section], leader, key) -> dict[str, int]:
     """Every section's total and what is late, in one query; the navigation bar's counts,
     made from them, are kept for the pages that follow."""
     listed = {s.key: s.query for s in sections if s.query is not None}
     late = _overdue_queries(user, today, leader)
-    counts = count_each({**listed, **late})
+    counts = count_each({**listed, **late}, key)
     in_nav = [s.key for s in sections if s.in_nav and s.query is not None]
     caches["local"].set(_counts_key(user, today), _nav(counts, in_nav, late), NAV_CACHE_SECONDS)
     return counts
@@ -432,7 +402,7 @@ def compute_nav_counts(user, today: datetime.date) -> dict:
     sections, leader = sections_for(user, today)
     in_nav = {s.key: s.query for s in sections if s.in_nav and s.query is not None}
     late = _overdue_queries(user, today, leader)
-    return _nav(count_each({**in_nav, **late}), in_nav, late)
+    return _nav(count_each({**in_nav, **late}, viewer_key(user, today, leader)), in_nav, late)
 
 
 NAV_CACHE_SECONDS = 300

@@ -1,10 +1,11 @@
-"""The worklist's case rows (``petitions/_work_cases.html``): one precompiled row, filled per case.
+"""The worklist's rows (``petitions/_work_cases.html``, ``_work_supervisions.html``): one
+precompiled row, filled per case or supervision.
 
 The same reason as the register's rows (``register_tags``): a template loop resolves each cell
 and translates each badge once per row, which costs several times the page's queries when the
 office's sections hold 200 rows. Here what the rows of a section share (badges, the link,
-the state labels, the texts of the days left) is translated and escaped once; each row escapes
-its case's own text. The HTML is the template's, cell for cell.
+the states and their next steps, the texts of the days left) is translated and escaped once;
+each row escapes its case's own text. The HTML is the template's, cell for cell.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from html import escape
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -55,6 +58,7 @@ class WorkRows:
         self.first = badge % ("info", escape(_("First petition")))
         self.group = badge % ("secondary", escape(_("Group")))
         self.extension = key in EXTENSION_SECTIONS
+        self.by_state: dict[str, tuple[str, str]] = {}
         self.overdue = _memo(self._overdue)
         self.left = _memo(self._left)
         self.asked = _memo(
@@ -80,12 +84,12 @@ class WorkRows:
         shown = escape(text % {"days": days, "total": total})
         return f'<span class="{css}" data-acceptance-left="{days}">{shown}</span>'
 
-    def due(self, case: ListedCase) -> str:
-        """The due date and the days left, as ``petitions/_due.html`` shows them."""
+    def due(self, case: ListedCase, status: str) -> str:
+        """The due date and the days left, as ``petitions/_due.html`` shows them (``status``:
+        the case's ``due_status``)."""
         left = case.days_left(self.today)
         if not case.due_date or left is None:
             return '<span class="text-body-secondary">—</span>'
-        status = case.due_status(self.today)
         if status == "overdue":
             mark = '<span class="badge text-bg-danger" data-due="overdue">%s</span>'
             days = self.overdue(-left if left < 0 else 0)
@@ -117,21 +121,31 @@ class WorkRows:
             marks.append(f' <span class="badge text-bg-light border">{escape(text)}</span>')
         return "".join(marks)
 
+    def state_texts(self, case: ListedCase) -> tuple[str, str]:
+        """The state's label and the step it waits for, translated once per state."""
+        texts = self.by_state.get(case.state)
+        if texts is None:
+            texts = (escape(str(case.state_label)), escape(str(case.next_step)))
+            self.by_state[case.state] = texts
+        return texts
+
     def row(self, case: ListedCase) -> str:
         number = escape(case.number)
         extension = " · " + self.asked(case.extension_days) if self.extension else ""
+        status = case.due_status(self.today)
+        state, next_step = self.state_texts(case)
         return ROW % (
             number,
-            ROW_CLASS.get(case.due_status(self.today), ""),
+            ROW_CLASS.get(status, ""),
             self.detail_url % case.pk,
             number,
             escape(case.title),
             self.badges(case),
-            escape(str(case.state_label)),
+            state,
             extension,
             escape(case.unit__name or "—"),
-            escape(str(case.next_step)),
-            self.acceptance(case) if self.key == "to_accept" else self.due(case),
+            next_step,
+            self.acceptance(case) if self.key == "to_accept" else self.due(case, status),
         )
 
 
@@ -142,3 +156,52 @@ def work_case_rows(
     """The table's body rows of one worklist section, every cell escaped by ``WorkRows``."""
     rows = WorkRows(key, today, acceptance_days)
     return mark_safe("\n".join(map(rows.row, cases)))  # escaped in WorkRows.row
+
+
+SUPERVISION_ROW = (
+    '<tr data-case="%s" class="%s"><th scope="row"><a href="%s">%s</a></th>'
+    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>"
+)
+REPLY = '<span class="badge text-bg-%s" data-reply="%s">%s</span>'
+
+
+class SupervisionRows:
+    """The supervisions' rows (``petitions/_work_supervisions.html``), made like the cases':
+    the texts of the reply cell translated once, each row's own text escaped."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.detail_url = reverse("petitions:detail", args=[987654321]).replace("987654321", "%d")
+        self.replied = _("Replied %(date)s")
+        self.late = _("Reply overdue since %(date)s")
+        self.due = _("Reply due %(date)s")
+
+    def reply(self, supervision: ListedCase) -> str:
+        if supervision.is_answered:
+            day = timezone.localtime(supervision.replied_at).strftime("%Y-%m-%d")
+            return REPLY % ("success", "answered", escape(self.replied % {"date": day}))
+        day = supervision.reply_due.isoformat()
+        if supervision.is_overdue(self.today):
+            return REPLY % ("danger", "overdue", escape(self.late % {"date": day}))
+        return REPLY % ("warning", "waiting", escape(self.due % {"date": day}))
+
+    def row(self, supervision: ListedCase) -> str:
+        number = escape(supervision.case__number)
+        return SUPERVISION_ROW % (
+            number,
+            "table-danger" if supervision.is_overdue(self.today) else "",
+            self.detail_url % supervision.case_id,
+            number,
+            escape(supervision.case__title),
+            escape(supervision.leader__name),
+            escape(Truncator(supervision.instruction).chars(80)),
+            escape(supervision.case__unit__name or "—"),
+            self.reply(supervision),
+        )
+
+
+@register.simple_tag
+def work_supervision_rows(supervisions: Iterable[ListedCase], today: datetime.date) -> SafeString:
+    """The table's body rows of one supervisions section, escaped by ``SupervisionRows``."""
+    rows = SupervisionRows(today)
+    return mark_safe("\n".join(map(rows.row, supervisions)))  # escaped in SupervisionRows.row

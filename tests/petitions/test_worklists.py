@@ -171,6 +171,23 @@ def test_a_unit_sees_the_replies_it_owes(client_of, leader_user, unit_handler, a
     assert numbers(section(worklist(client_of(unit_handler)), "replies_owed")) == [assigned.number]
 
 
+def test_a_reply_owed_shows_the_instruction_escaped_and_its_date(
+    client_of, english, leader, leader_user, unit_handler, assigned
+):
+    comment = "<b>请</b>" + "报" * 100
+    casework.add_supervision(
+        assigned, by=leader_user, comment=comment, reply_due=datetime.date(2099, 1, 1)
+    )
+    owed = section(worklist(client_of(unit_handler)), "replies_owed")
+    assert "&lt;b&gt;请&lt;/b&gt;" + "报" * 71 + "…</td>" in owed and "<b>" not in owed
+    assert f"<td>{leader.name}</td>" in owed and "<td>双塔分局</td>" in owed
+    assert (
+        '<span class="badge text-bg-warning" data-reply="waiting">Reply due 2099-01-01</span>'
+        in owed
+    )
+    assert f'href="/cases/{assigned.pk}/"' in owed and 'class=""' in owed
+
+
 def test_a_reply_given_leaves_the_units_worklist(client_of, leader_user, unit_handler, assigned):
     casework.add_supervision(assigned, by=leader_user, comment="请报告进展")
     casework.reply_to_supervision(assigned, by=unit_handler, reply="已整改")
