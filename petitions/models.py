@@ -465,3 +465,4 @@ class AccessLog(models.Model):
 
 
 from petitions.casework_models import Supervision  # noqa: E402, F401  (督办: loaded with these)
+from petitions.stats_models import StatBreakdown, StatDay, StatMarks, StatSettings  # noqa: E402, F401

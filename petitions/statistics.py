@@ -157,6 +157,12 @@ class Tally:
                 self.cases[name] += row.count
                 self.people[name] += row.count * row.people_count
 
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts (cases counted apart, e.g. finished and open ones)."""
+        for name in FIGURES:
+            self.cases[name] += other.cases[name]
+            self.people[name] += other.people[name]
+
 
 def tally(rows: Iterable[Facts]) -> Tally:
     result = Tally()

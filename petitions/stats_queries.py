@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Least, TruncDate
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
 from petitions.matters import PollutionSubtype, PollutionType
@@ -135,7 +135,12 @@ def period_facts(cases: QuerySet, period: Period, today: datetime.date) -> list[
     """The period's facts, one row per kind of case and (unit, leader, duty): one query."""
     rows = (
         with_facts(cases.filter(received_in(period)), today)
-        .annotate(waiting_capped=Least("waiting", Value(_waiting_cap())))
+        .annotate(  # not LEAST: it would turn "not waiting" (NULL) into the cap
+            waiting_capped=CaseWhen(
+                When(waiting__gt=_waiting_cap(), then=Value(_waiting_cap())),
+                default=F("waiting"),
+            )
+        )
         .values(*KEY_FIELDS, *FACT_FIELDS[:-1], "waiting_capped")
         .annotate(n=Count("id"))
         .order_by()

@@ -1,0 +1,246 @@
+"""Where the statistics' rows come from: the summary PostgreSQL keeps, or the cases themselves.
+
+A million cases cannot be grouped on every page view, so triggers (migration
+``0020_statistics_triggers``) keep per-day sums in ``stats_models``, in the transaction that
+changes a case or its pollution types:
+
+* every case by each breakdown's value (``StatBreakdown``) and by its marks (``StatMarks``:
+  people, skip-level, repeat, for the monthly trend, counted by ``statistics`` itself);
+* the figures of each *finished* case (closed, not accepted, transferred) per unit, leader and
+  duty day (``StatDay``). A finished case's figures never change with the date: nothing of it
+  waits, so its acceptance and closing rate denominators are simply "decided" and "answered".
+
+The figures of *open* cases depend on today (a case undecided after 15 days counts as late), so
+they are counted live by ``statistics`` over ``stats_queries.period_facts``, restricted to the
+open cases, which the partial index ``case_open_received_idx`` finds without reading the
+finished ones. The summary's rules for finished cases are those of ``statistics`` written in
+SQL; ``tests/petitions/test_stats_summary.py`` checks that both count the same on varied cases.
+
+The summary records the time zone, group size and time limits it was counted with; while they
+differ from the settings (after a change, or before ``refreshstats`` ran), ``source()``
+counts everything live: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Hashable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from petitions import stats_queries as q
+from petitions.matters import Industry, PollutionSubtype, PollutionType
+from petitions.models import Case
+from petitions.statistics import FIGURES, Facts, Period, Tally, tally_by_key
+from petitions.stats_models import DAY_FIGURES, StatBreakdown, StatDay, StatMarks, StatSettings
+from schedules.models import Leader, Unit
+
+Key = tuple  # (unit id, leader id, duty id, duty date, duty kind), as stats_queries.KEY_FIELDS
+
+# A finished case's column for each figure of ``statistics.FIGURES``.
+SUMMARY_COLUMN = {name: name for name in FIGURES} | {
+    "acceptance_counted": "decided",
+    "closing_counted": "answered",
+}
+
+
+def settings_row() -> dict:
+    return {
+        "time_zone": settings.TIME_ZONE,
+        "group_size": settings.GROUP_PETITION_SIZE,
+        "acceptance_days": settings.ACCEPTANCE_DAYS,
+        "handling_days": settings.HANDLING_DAYS,
+    }
+
+
+def summary_ready() -> bool:
+    """Whether the summary was counted with the running settings (one small query)."""
+    stored = StatSettings.objects.values(*settings_row()).first()
+    return stored == settings_row()
+
+
+def refresh() -> None:
+    """Record the running settings and count every case again (``manage.py refreshstats``)."""
+    with transaction.atomic():
+        StatSettings.objects.all().delete()
+        StatSettings.objects.create(**settings_row())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT petitions_stat_rebuild()")
+
+
+class LiveSource:
+    """The rows grouped from the cases themselves (the definition; slow on a million)."""
+
+    def __init__(self, cases: QuerySet | None = None) -> None:
+        self.cases = Case.objects.all() if cases is None else cases
+
+    def tallies(self, period: Period, today: datetime.date, leader=None) -> dict[Key, Tally]:
+        cases = self.cases if leader is None else self.cases.filter(leader=leader)
+        return tally_by_key(q.period_facts(cases, period, today))
+
+    def answer_days(self, period: Period) -> dict[int, tuple[int, int]]:
+        return q.answer_days_by_unit(self.cases, period)
+
+    def breakdown(self, dimension: str, periods: dict[str, Period]) -> list[dict]:
+        return q.breakdown_rows(self.cases, dimension, periods)
+
+    def trend(self, years: tuple[int, int]) -> list[Facts]:
+        return q.trend_facts(self.cases, years)
+
+
+def _day_sums() -> dict:
+    sums = {f"{kind}_{c}": Sum(f"{kind}_{c}") for c in DAY_FIGURES for kind in ("cases", "people")}
+    return sums | {"answer_days": Sum("answer_days"), "answer_count": Sum("answer_count")}
+
+
+def _tally(row: dict) -> Tally:
+    """A finished case's sums as a ``statistics.Tally``."""
+    return Tally(
+        cases={name: row[f"cases_{column}"] for name, column in SUMMARY_COLUMN.items()},
+        people={name: row[f"people_{column}"] for name, column in SUMMARY_COLUMN.items()},
+    )
+
+
+def _in(period: Period) -> Q:
+    return Q(day__gte=period.start, day__lte=period.end)
+
+
+class SummarySource(LiveSource):
+    """The summary's sums for finished cases plus the live count of the open ones."""
+
+    def __init__(self) -> None:
+        super().__init__(Case.objects.open())
+        self._answer_days: dict[Period, dict[int, tuple[int, int]]] = {}
+        self._breakdowns: dict[tuple, dict[str, list[dict]]] = {}
+
+    def tallies(self, period: Period, today: datetime.date, leader=None) -> dict[Key, Tally]:
+        """Per key: finished cases from the summary (one query), open ones live (one)."""
+        days = StatDay.objects.filter(_in(period), cases_total__gt=0)
+        if leader is not None:
+            days = days.filter(leader=leader)
+        rows = days.values(*q.KEY_FIELDS).annotate(**_day_sums()).order_by()
+        result: dict[Key, Tally] = {}
+        answers: dict[int, tuple[int, int]] = {}
+        for row in rows:
+            key = tuple(row[k] for k in q.KEY_FIELDS)
+            result[key] = _tally(row)
+            if not row["answer_count"]:
+                continue
+            total, count = answers.get(row["unit_id"], (0, 0))
+            answers[row["unit_id"]] = (total + row["answer_days"], count + row["answer_count"])
+        self._answer_days[period] = answers
+        for key, tally in super().tallies(period, today, leader).items():
+            result.setdefault(key, Tally()).merge(tally)
+        return result
+
+    def answer_days(self, period: Period) -> dict[int, tuple[int, int]]:
+        """Finished cases' days (read with ``tallies``) plus the open ones' (one query)."""
+        result = dict(self._answer_days.get(period) or self._finished_answer_days(period))
+        for unit, (total, count) in super().answer_days(period).items():
+            before = result.get(unit, (0, 0))
+            result[unit] = (before[0] + total, before[1] + count)
+        return result
+
+    def _finished_answer_days(self, period: Period) -> dict[int, tuple[int, int]]:
+        rows = (
+            StatDay.objects.filter(_in(period))
+            .values("unit_id")
+            .annotate(days=Sum("answer_days"), n=Sum("answer_count"))
+        )
+        return {row["unit_id"]: (row["days"], row["n"]) for row in rows.order_by() if row["n"]}
+
+    def breakdown(self, dimension: str, periods: dict[str, Period]) -> list[dict]:
+        """Every breakdown of the periods in one query (and one for the names), kept."""
+        key = tuple(sorted(periods.items()))
+        if key not in self._breakdowns:
+            self._breakdowns[key] = _breakdowns(periods)
+        return self._breakdowns[key].get(dimension, [])
+
+    def trend(self, years: tuple[int, int]) -> list[Facts]:
+        """The marks per (year, month) of two years, from ``StatMarks``: one query."""
+        first, last = datetime.date(years[0], 1, 1), datetime.date(years[1], 12, 31)
+        rows = (
+            StatMarks.objects.filter(day__gte=first, day__lte=last, cases__gt=0)
+            .annotate(y=ExtractYear("day"), m=ExtractMonth("day"))
+            .values("y", "m", "people_count", "skipped_level", "is_repeat")
+            .annotate(n=Sum("cases"))
+            .order_by()
+        )
+        return [
+            Facts(
+                count=r["n"],
+                people_count=r["people_count"],
+                is_repeat=r["is_repeat"],
+                skipped_level=r["skipped_level"],
+                key=(r["y"], r["m"]),
+            )
+            for r in rows
+        ]
+
+
+ID_DIMENSIONS = ("unit", "leader", "industry", "pollution", "subtype")
+
+
+def _breakdowns(periods: dict[str, Period]) -> dict[str, list[dict]]:
+    """Rows as ``stats_queries.breakdown_rows`` gives them, for every dimension at once."""
+    any_period = Q()
+    sums = {}
+    for name, period in periods.items():
+        any_period |= _in(period)
+        sums[f"{name}_cases"] = Sum("cases", filter=_in(period), default=0)
+        sums[f"{name}_people"] = Sum("people", filter=_in(period), default=0)
+    rows = (
+        StatBreakdown.objects.filter(any_period, dimension__in=q.DIMENSIONS)
+        .values("dimension", "value")
+        .annotate(**sums)
+        .order_by()
+    )
+    result: dict[str, list[dict]] = {}
+    for row in rows:
+        if not any(row[f"{name}_cases"] for name in periods):
+            continue
+        dimension = row.pop("dimension")
+        value = row["value"]
+        if dimension in ID_DIMENSIONS and value is not None:
+            row["value"] = int(value)
+        result.setdefault(dimension, []).append(row)
+    _name_rows(result)
+    return result
+
+
+def _name_rows(result: dict[str, list[dict]]) -> None:
+    """The names the page shows, as ``breakdown_rows`` joins them: one query per kind named."""
+    models = {
+        "unit": (Unit, ("name",), "unit__"),
+        "leader": (Leader, ("name",), "leader__"),
+        "industry": (Industry, ("code", "name", "name_en"), "industry__"),
+        "pollution": (PollutionType, ("name", "name_en"), ""),
+        "subtype": (PollutionSubtype, ("name", "name_en"), ""),
+    }
+    for dimension, (model, fields, prefix) in models.items():
+        rows = result.get(dimension)
+        if not rows:
+            continue
+        ids = [row["value"] for row in rows if row["value"] is not None]
+        names = {obj["id"]: obj for obj in model.objects.filter(id__in=ids).values("id", *fields)}
+        for row in rows:
+            found = names.get(row["value"], {})
+            row.update({f"{prefix}{f}": found.get(f, "") for f in fields})
+
+
+def source(cases: QuerySet | None = None) -> LiveSource:
+    """The summary when it is counted with the running settings; the cases themselves when
+    not, or when the report is about a particular set of cases."""
+    if cases is None and summary_ready():
+        return SummarySource()
+    return LiveSource(cases)
+
+
+def tally_sum(tallies: dict[Hashable, Tally]) -> Tally:
+    total = Tally()
+    for tally in tallies.values():
+        total.merge(tally)
+    return total
