@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from petitions import stats_summary as summary
 from petitions.matters import Industry, PollutionSubtype, PollutionType
 from petitions.models import Case, ExtensionState, Satisfaction, State
 from petitions.statistics import Period
-from petitions.stats_models import StatBreakdown, StatDay
+from petitions.stats_models import StatDay
 from petitions.stats_queries import DIMENSIONS
 from schedules.models import Duty
 from tests.factories import CITY, at, make_case, make_duty, make_leader, make_unit
@@ -161,13 +162,26 @@ def test_a_duty_day_keeps_its_cases_when_it_moves(counted):
     agree()
 
 
+def _row_versions() -> list:
+    """Where each summary row's current version lies: an update writes a new one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ctid::text FROM petitions_stat_breakdown UNION ALL "
+            "SELECT ctid::text FROM petitions_stat_day UNION ALL "
+            "SELECT ctid::text FROM petitions_stat_marks"
+        )
+        return sorted(cursor.fetchall())
+
+
 def test_a_case_saved_without_a_change_to_its_figures_writes_nothing(counted):
     case = varied_cases()[6]
-    with CaptureQueriesContext(connection):
-        before = list(StatBreakdown.objects.values_list("id", "cases").order_by("id"))
-        case.title = "河道旁堆放建筑垃圾（补充）"
-        case.save()
-    assert list(StatBreakdown.objects.values_list("id", "cases").order_by("id")) == before
+    before = _row_versions()
+    case.title = "河道旁堆放建筑垃圾（补充）"
+    case.save()
+    assert _row_versions() == before
+    case.people_count = 8
+    case.save()
+    assert _row_versions() != before
 
 
 def test_other_settings_count_live_until_refreshed(counted, settings):
@@ -184,3 +198,14 @@ def test_the_summary_holds_finished_cases_by_day_and_unit(counted):
     varied_cases()
     row = StatDay.objects.get(day=datetime.date(2025, 1, 2), unit__name="双塔分局", duty=None)
     assert (row.cases_total, row.cases_not_accepted, row.cases_accepted_on_time) == (1, 1, 1)
+
+
+def test_refreshstats_counts_again_with_the_new_settings(counted, settings):
+    settings.HANDLING_DAYS = 90
+    out = io.StringIO()
+    call_command("refreshstats", "--check", stdout=out)
+    assert out.getvalue().startswith("stale")
+    call_command("refreshstats", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("refreshstats", "--check", stdout=out)
+    assert out.getvalue().startswith("current")
