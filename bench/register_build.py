@@ -333,8 +333,8 @@ def _insert_sql(target: int) -> str:
 
 def _is_current() -> bool:
     """Built with encrypted, hashed names and phones (an older build had plain names)."""
-    first = (
-        _bench_cases().order_by("pk").values_list("petitioner_name_hash", "petitioner_phone_hash")
+    first = _bench_cases().order_by("pk").values_list(
+        "petitioner_name_hash", "petitioner_phone_hash"
     )
     sample = first.first()
     return bool(sample and all(sample))

@@ -84,6 +84,8 @@ def change_and_mail(request):
 urlpatterns = [
     path("bench/minimal/", minimal, name="bench_minimal"),
     path("bench/register-reference/", register_reference, name="bench_register_reference"),
+
+
     path("bench/change/", change),
     path("bench/change-and-mail/", change_and_mail),
     path("", include("config.urls")),
