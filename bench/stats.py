@@ -46,7 +46,7 @@ def run() -> None:
     seconds = build(TARGET_ROWS) + classify() + spread()
     print(f"  ready ({seconds:.0f} s)" if seconds else "  already there", flush=True)
     print("Making sure the statistics' summary counts them ...", flush=True)
-    counted = count_summary()
+    counted = count_summary(loaded=bool(seconds))
     print(f"  counted ({counted:.0f} s)" if counted else "  already counted", flush=True)
     settings.DEBUG = False
     client = _client()

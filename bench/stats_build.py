@@ -122,9 +122,10 @@ def summary_current() -> bool:
     return counted == Case.objects.count()
 
 
-def count_summary() -> float:
-    """Count the statistics' summary again unless current; returns the seconds it took."""
-    if summary_current():
+def count_summary(loaded: bool) -> float:
+    """Count the statistics' summary again after a load here (``loaded``), or when it misses
+    cases or settings; returns the seconds it took."""
+    if not loaded and summary_current():
         return 0.0
     started = time.perf_counter()
     refresh()

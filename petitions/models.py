@@ -341,6 +341,13 @@ class Case(models.Model):
                 condition=~models.Q(state__in=list(CLOSED_STATES)),
                 name="case_unit_open_due_idx",
             ),
+            # The statistics' overdue cases per unit: an index-only range scan (stats_queries).
+            models.Index(
+                DUE_KEY,
+                "unit",
+                condition=~models.Q(state__in=list(CLOSED_STATES)),
+                name="case_open_due_unit_idx",
+            ),
         ]
 
     def __str__(self) -> str:

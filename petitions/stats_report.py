@@ -119,14 +119,10 @@ def _day_label(key: tuple) -> str:
 def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
     """Everything the page, the workbook and the document show for ``period``."""
     source = summary.source(cases)
-    tallies = source.tallies(period, today)
+    tallies, comparisons = _counted(source, period, today)
     figures = summary.tally_sum(tallies)
     report = Report(
-        period=period,
-        today=today,
-        figures=figures,
-        rates=st.rates(figures),
-        **_comparisons(source, period, today),
+        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
     )
     total = figures.cases["total"]
     for dimension in q.DIMENSIONS:
@@ -136,13 +132,16 @@ def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
     return report
 
 
-def _comparisons(source, period: st.Period, today: datetime.date) -> dict[str, st.Tally]:
-    """The previous period's and the year earlier's tallies (counted once for a year)."""
-    previous = summary.tally_sum(source.tallies(period.previous(), today))
-    if period.year_earlier() == period.previous():
-        return {"previous": previous, "year_earlier": previous}
-    year_earlier = summary.tally_sum(source.tallies(period.year_earlier(), today))
-    return {"previous": previous, "year_earlier": year_earlier}
+def _counted(source, period: st.Period, today: datetime.date) -> tuple[dict, dict]:
+    """The period's tallies per key, and the previous period's and the year earlier's
+    totals: counted together (the last two are one for a year)."""
+    periods = [period, period.previous()]
+    if period.year_earlier() != period.previous():
+        periods.append(period.year_earlier())
+    counted = source.tallies_of(periods, today)
+    previous = summary.tally_sum(counted[1])
+    year_earlier = summary.tally_sum(counted[-1]) if len(counted) > 2 else previous
+    return counted[0], {"previous": previous, "year_earlier": year_earlier}
 
 
 def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
@@ -260,14 +259,10 @@ def statistics_filter_notes(data: dict) -> list[tuple[str, str]]:
 
 def headline_report(period: st.Period, today: datetime.date) -> Report:
     """The headline figures and rates alone (no breakdowns): three queries."""
-    source = summary.source()
-    figures = summary.tally_sum(source.tallies(period, today))
+    tallies, comparisons = _counted(summary.source(), period, today)
+    figures = summary.tally_sum(tallies)
     return Report(
-        period=period,
-        today=today,
-        figures=figures,
-        rates=st.rates(figures),
-        **_comparisons(source, period, today),
+        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
     )
 
 

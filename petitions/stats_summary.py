@@ -28,7 +28,7 @@ from collections.abc import Hashable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from petitions import stats_queries as q
@@ -78,8 +78,14 @@ class LiveSource:
         self.cases = Case.objects.all() if cases is None else cases
 
     def tallies(self, period: Period, today: datetime.date, leader=None) -> dict[Key, Tally]:
+        return self.tallies_of([period], today, leader)[0]
+
+    def tallies_of(
+        self, periods: list[Period], today: datetime.date, leader=None
+    ) -> list[dict[Key, Tally]]:
+        """Each period's tallies per key (unit, leader, duty day): one query."""
         cases = self.cases if leader is None else self.cases.filter(leader=leader)
-        return tally_by_key(q.period_facts(cases, period, today))
+        return [tally_by_key(rows) for rows in q.periods_facts(cases, periods, today)]
 
     def answer_days(self, period: Period) -> dict[int, tuple[int, int]]:
         return q.answer_days_by_unit(self.cases, period)
@@ -116,29 +122,40 @@ class SummarySource(LiveSource):
         self._answer_days: dict[Period, dict[int, tuple[int, int]]] = {}
         self._breakdowns: dict[tuple, dict[str, list[dict]]] = {}
 
-    def tallies(self, period: Period, today: datetime.date, leader=None) -> dict[Key, Tally]:
-        """Per key: finished cases from the summary (one query), open ones live (one)."""
-        days = StatDay.objects.filter(_in(period), cases_total__gt=0)
-        if leader is not None:
-            days = days.filter(leader=leader)
-        rows = days.values(*q.KEY_FIELDS).annotate(**_day_sums()).order_by()
-        result: dict[Key, Tally] = {}
-        answers: dict[int, tuple[int, int]] = {}
+    def tallies_of(
+        self, periods: list[Period], today: datetime.date, leader=None
+    ) -> list[dict[Key, Tally]]:
+        """Per period and key: finished cases from the summary (one query), open ones live
+        (one query)."""
+        parts = []
+        for tag, period in enumerate(periods):
+            days = StatDay.objects.filter(_in(period), cases_total__gt=0)
+            if leader is not None:
+                days = days.filter(leader=leader)
+            days = days.annotate(tag=Value(tag)).values("tag", *q.KEY_FIELDS)
+            parts.append(days.annotate(**_day_sums()).order_by())
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        result: list[dict[Key, Tally]] = [{} for _ in periods]
+        answers: list[dict[int, tuple[int, int]]] = [{} for _ in periods]
         for row in rows:
-            key = tuple(row[k] for k in q.KEY_FIELDS)
-            result[key] = _tally(row)
-            if not row["answer_count"]:
-                continue
-            total, count = answers.get(row["unit_id"], (0, 0))
-            answers[row["unit_id"]] = (total + row["answer_days"], count + row["answer_count"])
-        self._answer_days[period] = answers
-        for key, tally in super().tallies(period, today, leader).items():
-            result.setdefault(key, Tally()).merge(tally)
+            result[row["tag"]][tuple(row[k] for k in q.KEY_FIELDS)] = _tally(row)
+            if row["answer_count"]:
+                total, count = answers[row["tag"]].get(row["unit_id"], (0, 0))
+                answers[row["tag"]][row["unit_id"]] = (
+                    total + row["answer_days"],
+                    count + row["answer_count"],
+                )
+        if leader is None:
+            self._answer_days.update(zip(periods, answers, strict=True))
+        for tallies, live in zip(result, super().tallies_of(periods, today, leader), strict=True):
+            for key, tally in live.items():
+                tallies.setdefault(key, Tally()).merge(tally)
         return result
 
     def answer_days(self, period: Period) -> dict[int, tuple[int, int]]:
         """Finished cases' days (read with ``tallies``) plus the open ones' (one query)."""
-        result = dict(self._answer_days.get(period) or self._finished_answer_days(period))
+        finished = self._answer_days.get(period)
+        result = dict(self._finished_answer_days(period) if finished is None else finished)
         for unit, (total, count) in super().answer_days(period).items():
             before = result.get(unit, (0, 0))
             result[unit] = (before[0] + total, before[1] + count)
@@ -211,23 +228,38 @@ def _breakdowns(periods: dict[str, Period]) -> dict[str, list[dict]]:
     return result
 
 
+NAMED = {  # dimension: (model, the name columns it has, their prefix in breakdown rows)
+    "unit": (Unit, ("name",), "unit__"),
+    "leader": (Leader, ("name",), "leader__"),
+    "industry": (Industry, ("code", "name", "name_en"), "industry__"),
+    "pollution": (PollutionType, ("name", "name_en"), ""),
+    "subtype": (PollutionSubtype, ("name", "name_en"), ""),
+}
+
+
 def _name_rows(result: dict[str, list[dict]]) -> None:
-    """The names the page shows, as ``breakdown_rows`` joins them: one query per kind named."""
-    models = {
-        "unit": (Unit, ("name",), "unit__"),
-        "leader": (Leader, ("name",), "leader__"),
-        "industry": (Industry, ("code", "name", "name_en"), "industry__"),
-        "pollution": (PollutionType, ("name", "name_en"), ""),
-        "subtype": (PollutionSubtype, ("name", "name_en"), ""),
-    }
-    for dimension, (model, fields, prefix) in models.items():
-        rows = result.get(dimension)
-        if not rows:
+    """The names the page shows, as ``breakdown_rows`` joins them: one query for all."""
+    selects, params = [], []
+    for dimension, (model, fields, _prefix) in NAMED.items():
+        ids = [row["value"] for row in result.get(dimension, []) if row["value"] is not None]
+        if not ids:
             continue
-        ids = [row["value"] for row in rows if row["value"] is not None]
-        names = {obj["id"]: obj for obj in model.objects.filter(id__in=ids).values("id", *fields)}
-        for row in rows:
-            found = names.get(row["value"], {})
+        columns = [f if f in fields else "''" for f in ("code", "name", "name_en")]
+        selects.append(
+            f"SELECT %s, id, {', '.join(columns)} FROM {model._meta.db_table} WHERE id = ANY(%s)"
+        )
+        params += [dimension, ids]
+    if not selects:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        names = {
+            (dimension, pk): {"code": code, "name": name, "name_en": name_en}
+            for dimension, pk, code, name, name_en in cursor.fetchall()
+        }
+    for dimension, (_model, fields, prefix) in NAMED.items():
+        for row in result.get(dimension, []):
+            found = names.get((dimension, row["value"]), {})
             row.update({f"{prefix}{f}": found.get(f, "") for f in fields})
 
 
