@@ -129,10 +129,10 @@ class StatBreakdown(models.Model):
 
 
 class StatMarks(models.Model):
-    """Every case received on ``day`` by its marks: the monthly trend of group, skip-level
-    and repeat petitions, counted by ``statistics`` from these rows."""
+    """Every case received in ``month`` (its first day) by its marks: the monthly trend of
+    group, skip-level and repeat petitions, counted by ``statistics`` from these rows."""
 
-    day = models.DateField()
+    month = models.DateField()
     people_count = models.PositiveIntegerField()
     skipped_level = models.BooleanField()
     is_repeat = models.BooleanField()
@@ -142,10 +142,11 @@ class StatMarks(models.Model):
         db_table = "petitions_stat_marks"
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "people_count", "skipped_level", "is_repeat"],
+                fields=["month", "people_count", "skipped_level", "is_repeat"],
                 name="stat_marks_key",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.people_count} {self.skipped_level} {self.is_repeat}: {self.cases}"
+        marks = f"{self.people_count} {self.skipped_level} {self.is_repeat}"
+        return f"{self.month:%Y-%m} {marks}: {self.cases}"

@@ -85,7 +85,9 @@ def _label(dimension: str, row: dict) -> str:
 
 
 def breakdown(source, dimension: str, period: st.Period, total: int) -> list[BreakdownRow]:
-    source = summary.source() if source is None else source
+    if source is None:
+        with summary.reading() as source:
+            return breakdown(source, dimension, period, total)
     periods = {"now": period, "prev": period.previous(), "yoy": period.year_earlier()}
     rows = [
         BreakdownRow(
@@ -118,7 +120,11 @@ def _day_label(key: tuple) -> str:
 
 def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
     """Everything the page, the workbook and the document show for ``period``."""
-    source = summary.source(cases)
+    with summary.reading(cases) as source:
+        return _build(source, period, today)
+
+
+def _build(source, period: st.Period, today: datetime.date) -> Report:
     tallies, comparisons = _counted(source, period, today)
     figures = summary.tally_sum(tallies)
     report = Report(
@@ -145,16 +151,17 @@ def _counted(source, period: st.Period, today: datetime.date) -> tuple[dict, dic
 
 
 def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
-    """Only what one chart draws (``charts.CHART_NAMES``): one or two queries, not a report."""
-    source = summary.source()
-    figures = st.Tally()
-    if name == "rates":
-        figures = summary.tally_sum(source.tallies(period, today))
-    report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
-    if name == "trend":
-        report.trend = monthly_trend(source, period.end.year)
-    elif name in q.DIMENSIONS:
-        report.breakdowns[name] = breakdown(source, name, period, 0)
+    """Only what one chart draws (``charts.CHART_NAMES``): two or three queries, not a report
+    (the summary's settings, then the summary; the rates read the open cases too)."""
+    with summary.reading() as source:
+        figures = st.Tally()
+        if name == "rates":
+            figures = summary.tally_sum(source.tallies(period, today))
+        report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
+        if name == "trend":
+            report.trend = monthly_trend(source, period.end.year)
+        elif name in q.DIMENSIONS:
+            report.breakdowns[name] = breakdown(source, name, period, 0)
     return report
 
 
@@ -259,7 +266,8 @@ def statistics_filter_notes(data: dict) -> list[tuple[str, str]]:
 
 def headline_report(period: st.Period, today: datetime.date) -> Report:
     """The headline figures and rates alone (no breakdowns): three queries."""
-    tallies, comparisons = _counted(summary.source(), period, today)
+    with summary.reading() as source:
+        tallies, comparisons = _counted(source, period, today)
     figures = summary.tally_sum(tallies)
     return Report(
         period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
@@ -268,7 +276,8 @@ def headline_report(period: st.Period, today: datetime.date) -> Report:
 
 def leader_days(leader, period: st.Period, today: datetime.date) -> list[tuple[Any, str, st.Tally]]:
     """The results of ``leader``'s own reception and visit days in ``period``: one query."""
-    tallies = summary.source().tallies(period, today, leader=leader)
+    with summary.reading() as source:
+        tallies = source.tallies(period, today, leader=leader)
     days = {key: tally for key, tally in tallies.items() if key[2]}
     return sorted(
         ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),

@@ -4,8 +4,9 @@ A million cases cannot be grouped on every page view, so triggers (migration
 ``0020_statistics_triggers``) keep per-day sums in ``stats_models``, in the transaction that
 changes a case or its pollution types:
 
-* every case by each breakdown's value (``StatBreakdown``) and by its marks (``StatMarks``:
-  people, skip-level, repeat, for the monthly trend, counted by ``statistics`` itself);
+* every case by each breakdown's value (``StatBreakdown``), and per month by its marks
+  (``StatMarks``: people, skip-level, repeat, for the monthly trend, counted by ``statistics``
+  itself);
 * the figures of each *finished* case (closed, not accepted, transferred) per unit, leader and
   duty day (``StatDay``). A finished case's figures never change with the date: nothing of it
   waits, so its acceptance and closing rate denominators are simply "decided" and "answered".
@@ -23,8 +24,9 @@ counts everything live: slower, never wrong.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -180,8 +182,8 @@ class SummarySource(LiveSource):
         """The marks per (year, month) of two years, from ``StatMarks``: one query."""
         first, last = datetime.date(years[0], 1, 1), datetime.date(years[1], 12, 31)
         rows = (
-            StatMarks.objects.filter(day__gte=first, day__lte=last, cases__gt=0)
-            .annotate(y=ExtractYear("day"), m=ExtractMonth("day"))
+            StatMarks.objects.filter(month__gte=first, month__lte=last, cases__gt=0)
+            .annotate(y=ExtractYear("month"), m=ExtractMonth("month"))
             .values("y", "m", "people_count", "skipped_level", "is_repeat")
             .annotate(n=Sum("cases"))
             .order_by()
@@ -263,12 +265,24 @@ def _name_rows(result: dict[str, list[dict]]) -> None:
             row.update({f"{prefix}{f}": found.get(f, "") for f in fields})
 
 
-def source(cases: QuerySet | None = None) -> LiveSource:
-    """The summary when it is counted with the running settings; the cases themselves when
-    not, or when the report is about a particular set of cases."""
-    if cases is None and summary_ready():
-        return SummarySource()
-    return LiveSource(cases)
+READY_SQL = """
+SELECT set_config('jit', 'off', true), EXISTS (
+    SELECT 1 FROM petitions_stat_settings
+    WHERE time_zone = %s AND group_size = %s AND acceptance_days = %s AND handling_days = %s)
+"""
+
+
+@contextlib.contextmanager
+def reading(cases: QuerySet | None = None) -> Iterator[LiveSource]:
+    """Where a report's rows come from, in one transaction: the summary when it is counted
+    with the running settings, the cases themselves when not (or for a particular set of
+    cases). One query, which also switches PostgreSQL's JIT compilation off for the
+    transaction: a year's open cases pass ``jit_above_cost``, and compiling takes tens of
+    milliseconds, longer than the statistics' short queries run."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(READY_SQL, list(settings_row().values()))
+        ready = cursor.fetchone()[1]
+        yield SummarySource() if ready and cases is None else LiveSource(cases)
 
 
 def tally_sum(tallies: dict[Hashable, Tally]) -> Tally:

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             name='StatMarks',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
+                ('month', models.DateField()),
                 ('people_count', models.PositiveIntegerField()),
                 ('skipped_level', models.BooleanField()),
                 ('is_repeat', models.BooleanField()),
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'db_table': 'petitions_stat_marks',
-                'constraints': [models.UniqueConstraint(fields=('day', 'people_count', 'skipped_level', 'is_repeat'), name='stat_marks_key')],
+                'constraints': [models.UniqueConstraint(fields=('month', 'people_count', 'skipped_level', 'is_repeat'), name='stat_marks_key')],
             },
         ),
         migrations.CreateModel(

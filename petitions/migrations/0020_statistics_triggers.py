@@ -84,10 +84,10 @@ BEGIN
             {day_updates}
         RETURNING 1
     ), marks AS (
-        INSERT INTO petitions_stat_marks AS m (day, people_count, skipped_level, is_repeat, cases)
-        SELECT day, people_count, skipped_level, is_repeat, sum(sign) FROM f
-        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (day, people_count, skipped_level, is_repeat)
+        INSERT INTO petitions_stat_marks AS m (month, people_count, skipped_level, is_repeat, cases)
+        SELECT date_trunc('month', day)::date, people_count, skipped_level, is_repeat, sum(sign)
+        FROM f GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (month, people_count, skipped_level, is_repeat)
         DO UPDATE SET cases = m.cases + excluded.cases
         RETURNING 1
     ), vals AS (

@@ -188,8 +188,8 @@ def test_other_settings_count_live_until_refreshed(counted, settings):
     varied_cases()
     settings.ACCEPTANCE_DAYS = 16
     assert not summary.summary_ready()
-    assert isinstance(summary.source(), summary.LiveSource)
-    assert not isinstance(summary.source(), summary.SummarySource)
+    with summary.reading() as source:
+        assert not isinstance(source, summary.SummarySource)
     summary.refresh()
     agree()
 
