@@ -167,9 +167,10 @@ def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
 
 def monthly_trend(source, year: int) -> dict[str, list[tuple[int, int, int]]]:
     """群体访, 越级访 and 重复访 per month: (month, this year, the year before)."""
-    by_month = st.tally_by_key(source.trend((year - 1, year)))
+    figures = ("group_petitions", "skip_level", "repeat")
+    by_month = st.tally_by_key(source.trend((year - 1, year)), figures)
     trend = {}
-    for figure in ("group_petitions", "skip_level", "repeat"):
+    for figure in figures:
         trend[figure] = [
             (
                 month,
