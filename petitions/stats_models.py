@@ -1,8 +1,10 @@
-"""The statistics' summary tables: counts per day of receipt that PostgreSQL keeps up to date.
+"""The statistics' summary tables: counts per day and per month of receipt that PostgreSQL keeps
+up to date.
 
-Written only by the database's triggers (migration ``0019_statistics_summary``), read by
-``petitions/stats_summary.py``. Each row adds up cases received on one local day; a period is a
-sum of days. See ``stats_summary`` for what is counted here and what is counted live.
+Written only by the database's triggers (migration ``0020_statistics_triggers``), read by
+``petitions/stats_summary.py``. Each row adds up cases received on one local day, or in one
+month (``whole_month``: a year is twelve rows, not 365); a period is a sum of whole months and
+of the days at either end. See ``stats_summary`` for what is counted here and what live.
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ class StatSettings(models.Model):
 
 
 class StatDay(models.Model):
-    """Finished cases (closed, not accepted, transferred) received on ``day``, per unit,
-    leader and duty day: cases and people of each figure, and the days to answer."""
+    """Finished cases (closed, not accepted, transferred) received on ``day`` (or in the
+    month beginning on ``day``: ``whole_month``), per unit, leader and duty day: cases and
+    people of each figure, and the days to answer."""
 
+    whole_month = models.BooleanField(default=False)
     day = models.DateField()
     unit = _key(Unit, "unit")
     leader = _key(Leader, "leader")
@@ -94,7 +98,7 @@ class StatDay(models.Model):
         db_table = "petitions_stat_day"
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "unit", "leader", "duty"],
+                fields=["whole_month", "day", "unit", "leader", "duty"],
                 name="stat_day_key",
                 nulls_distinct=False,
             )
@@ -105,9 +109,11 @@ class StatDay(models.Model):
 
 
 class StatBreakdown(models.Model):
-    """Every case received on ``day`` by one breakdown's value (a channel, a district, a
-    unit's id ...; a pollution type's id for each of the case's types; None: none)."""
+    """Every case received on ``day`` (or in its month: ``whole_month``) by one breakdown's
+    value (a channel, a district, a unit's id ...; a pollution type's id for each of the
+    case's types; None: none)."""
 
+    whole_month = models.BooleanField(default=False)
     day = models.DateField()
     dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=40, null=True)
@@ -118,7 +124,7 @@ class StatBreakdown(models.Model):
         db_table = "petitions_stat_breakdown"
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "day", "value"],
+                fields=["dimension", "whole_month", "day", "value"],
                 name="stat_breakdown_key",
                 nulls_distinct=False,
             )

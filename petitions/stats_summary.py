@@ -112,8 +112,25 @@ def _tally(row: dict) -> Tally:
     )
 
 
+def _first_of_next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
 def _in(period: Period) -> Q:
-    return Q(day__gte=period.start, day__lte=period.end)
+    """The summary rows of the period: its whole months' rows and the days at either end."""
+    months_from = period.start if period.start.day == 1 else _first_of_next_month(period.start)
+    months_until = _first_of_next_month(period.end)  # exclusive
+    if months_until - datetime.timedelta(days=1) != period.end:
+        months_until = period.end.replace(day=1)  # the last month is not whole
+    days = Q(whole_month=False, day__gte=period.start, day__lte=period.end)
+    if months_from >= months_until:
+        return days
+    inside = Q(whole_month=True, day__gte=months_from, day__lt=months_until)
+    if period.start < months_from:
+        inside |= Q(whole_month=False, day__gte=period.start, day__lt=months_from)
+    if months_until <= period.end:
+        inside |= Q(whole_month=False, day__gte=months_until, day__lte=period.end)
+    return inside
 
 
 class SummarySource(LiveSource):

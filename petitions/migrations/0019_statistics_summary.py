@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
             name='StatBreakdown',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('whole_month', models.BooleanField(default=False)),
                 ('day', models.DateField()),
                 ('dimension', models.CharField(max_length=20)),
                 ('value', models.CharField(max_length=40, null=True)),
@@ -37,7 +38,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'db_table': 'petitions_stat_breakdown',
-                'constraints': [models.UniqueConstraint(fields=('dimension', 'day', 'value'), name='stat_breakdown_key', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(fields=('dimension', 'whole_month', 'day', 'value'), name='stat_breakdown_key', nulls_distinct=False)],
             },
         ),
         migrations.CreateModel(
@@ -59,6 +60,7 @@ class Migration(migrations.Migration):
             name='StatDay',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('whole_month', models.BooleanField(default=False)),
                 ('day', models.DateField()),
                 ('answer_days', models.BigIntegerField(default=0)),
                 ('answer_count', models.BigIntegerField(default=0)),
@@ -90,7 +92,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'db_table': 'petitions_stat_day',
-                'constraints': [models.UniqueConstraint(fields=('day', 'unit', 'leader', 'duty'), name='stat_day_key', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(fields=('whole_month', 'day', 'unit', 'leader', 'duty'), name='stat_day_key', nulls_distinct=False)],
             },
         ),
     ]

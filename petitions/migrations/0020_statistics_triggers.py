@@ -59,26 +59,31 @@ BEGIN
                (first_answer AT TIME ZONE s.time_zone)::date - accepted_day AS answer_lag,
                CASE WHEN extension_state = 'approved' THEN extension_days ELSE 0 END AS ext
         FROM c
+    ), g AS (  -- each case in its day's row and in its month's row (day: the 1st)
+        SELECT f.*, grain.whole_month,
+               CASE WHEN grain.whole_month THEN date_trunc('month', f.day)::date
+                    ELSE f.day END AS grain_day
+        FROM f CROSS JOIN (VALUES (false), (true)) AS grain(whole_month)
     ), days AS (
         INSERT INTO petitions_stat_day AS d (
-            day, unit_id, leader_id, duty_id, answer_days, answer_count,
+            whole_month, day, unit_id, leader_id, duty_id, answer_days, answer_count,
             cases_total, people_total, cases_group_petitions, people_group_petitions,
             cases_skip_level, people_skip_level, cases_repeat, people_repeat,
             cases_not_accepted, people_not_accepted, cases_decided, people_decided,
             cases_accepted_on_time, people_accepted_on_time, cases_answered, people_answered,
             cases_closed_on_time, people_closed_on_time, cases_rated, people_rated,
             cases_satisfied, people_satisfied)
-        SELECT day, unit_id, leader_id, duty_id,
+        SELECT whole_month, grain_day, unit_id, leader_id, duty_id,
                coalesce(sum(sign * ((answered_at AT TIME ZONE s.time_zone)::date - accepted_day)),
                         0),
                coalesce(sum(sign) FILTER (WHERE accepted_at IS NOT NULL
                                           AND answered_at IS NOT NULL), 0),
                sum(sign), sum(sign * people_count),
                {figures}
-        FROM f WHERE state IN ('closed', 'not_accepted', 'transferred')
-        GROUP BY day, unit_id, leader_id, duty_id
-        ORDER BY day, unit_id, leader_id, duty_id
-        ON CONFLICT (day, unit_id, leader_id, duty_id) DO UPDATE SET
+        FROM g WHERE state IN ('closed', 'not_accepted', 'transferred')
+        GROUP BY whole_month, grain_day, unit_id, leader_id, duty_id
+        ORDER BY whole_month, grain_day, unit_id, leader_id, duty_id
+        ON CONFLICT (whole_month, day, unit_id, leader_id, duty_id) DO UPDATE SET
             answer_days = d.answer_days + excluded.answer_days,
             answer_count = d.answer_count + excluded.answer_count,
             {day_updates}
@@ -91,23 +96,26 @@ BEGIN
         DO UPDATE SET cases = m.cases + excluded.cases
         RETURNING 1
     ), vals AS (
-        SELECT f.day, v.dimension, v.value, f.sign, f.people_count
-        FROM f CROSS JOIN LATERAL (VALUES
-            ('channel', f.channel), ('category', f.category),
-            ('classification', f.classification), ('district', f.district),
-            ('unit', f.unit_id::text), ('leader', f.leader_id::text),
-            ('industry', f.industry_id::text)) AS v(dimension, value)
+        SELECT g.whole_month, g.grain_day, v.dimension, v.value, g.sign, g.people_count
+        FROM g CROSS JOIN LATERAL (VALUES
+            ('channel', g.channel), ('category', g.category),
+            ('classification', g.classification), ('district', g.district),
+            ('unit', g.unit_id::text), ('leader', g.leader_id::text),
+            ('industry', g.industry_id::text)) AS v(dimension, value)
         UNION ALL
-        SELECT f.day, 'pollution', l.pollutiontype_id::text, f.sign, f.people_count
-        FROM f LEFT JOIN petitions_pollutiontype_cases l ON l.case_id = f.id
+        SELECT g.whole_month, g.grain_day, 'pollution', l.pollutiontype_id::text, g.sign,
+               g.people_count
+        FROM g LEFT JOIN petitions_pollutiontype_cases l ON l.case_id = g.id
         UNION ALL
-        SELECT f.day, 'subtype', l.pollutionsubtype_id::text, f.sign, f.people_count
-        FROM f LEFT JOIN petitions_pollutionsubtype_cases l ON l.case_id = f.id
+        SELECT g.whole_month, g.grain_day, 'subtype', l.pollutionsubtype_id::text, g.sign,
+               g.people_count
+        FROM g LEFT JOIN petitions_pollutionsubtype_cases l ON l.case_id = g.id
     )
-    INSERT INTO petitions_stat_breakdown AS b (day, dimension, value, cases, people)
-    SELECT day, dimension, value, sum(sign), sum(sign * people_count) FROM vals
-    GROUP BY dimension, day, value ORDER BY dimension, day, value
-    ON CONFLICT (dimension, day, value) DO UPDATE SET
+    INSERT INTO petitions_stat_breakdown AS b (whole_month, day, dimension, value, cases, people)
+    SELECT whole_month, grain_day, dimension, value, sum(sign), sum(sign * people_count)
+    FROM vals GROUP BY dimension, whole_month, grain_day, value
+    ORDER BY dimension, whole_month, grain_day, value
+    ON CONFLICT (dimension, whole_month, day, value) DO UPDATE SET
         cases = b.cases + excluded.cases, people = b.people + excluded.people;
 END
 $$;
@@ -208,12 +216,15 @@ BEGIN
         UNION ALL
         SELECT case_id, NULL, (now = 0)::int - (now - net = 0)::int FROM per_case
     )
-    INSERT INTO petitions_stat_breakdown AS b (day, dimension, value, cases, people)
-    SELECT (c.received_at AT TIME ZONE s.time_zone)::date, '{dimension}', x.value,
-           sum(x.sign), sum(x.sign * c.people_count)
+    INSERT INTO petitions_stat_breakdown AS b (whole_month, day, dimension, value, cases, people)
+    SELECT grain.whole_month, CASE WHEN grain.whole_month
+               THEN date_trunc('month', c.received_at AT TIME ZONE s.time_zone)::date
+               ELSE (c.received_at AT TIME ZONE s.time_zone)::date END,
+           '{dimension}', x.value, sum(x.sign), sum(x.sign * c.people_count)
     FROM changes x JOIN petitions_case c ON c.id = x.case_id
-    GROUP BY 1, 3 ORDER BY 1, 3
-    ON CONFLICT (dimension, day, value) DO UPDATE SET
+    CROSS JOIN (VALUES (false), (true)) AS grain(whole_month)
+    GROUP BY 1, 2, 4 ORDER BY 1, 2, 4
+    ON CONFLICT (dimension, whole_month, day, value) DO UPDATE SET
         cases = b.cases + excluded.cases, people = b.people + excluded.people;
     RETURN NULL;
 END

@@ -21,6 +21,8 @@ from tests.factories import CITY, at, make_case, make_duty, make_leader, make_un
 TODAY = datetime.date(2025, 3, 20)
 PERIODS = [
     Period.month(2025, 1),
+    Period("range", datetime.date(2024, 12, 31), datetime.date(2025, 2, 1)),  # months and days
+    Period("range", datetime.date(2025, 1, 2), datetime.date(2025, 1, 31)),  # no whole month
     Period.month(2025, 2),
     Period.month(2025, 3),
     Period.quarter(2025, 1),
@@ -196,8 +198,11 @@ def test_other_settings_count_live_until_refreshed(counted, settings):
 
 def test_the_summary_holds_finished_cases_by_day_and_unit(counted):
     varied_cases()
-    row = StatDay.objects.get(day=datetime.date(2025, 1, 2), unit__name="双塔分局", duty=None)
+    day = StatDay.objects.filter(unit__name="双塔分局", duty=None)
+    row = day.get(whole_month=False, day=datetime.date(2025, 1, 2))
     assert (row.cases_total, row.cases_not_accepted, row.cases_accepted_on_time) == (1, 1, 1)
+    month = day.get(whole_month=True, day=datetime.date(2025, 1, 1))
+    assert month.cases_total == 1
 
 
 def test_refreshstats_counts_again_with_the_new_settings(counted, settings):
