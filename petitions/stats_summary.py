@@ -18,8 +18,13 @@ finished ones. The summary's rules for finished cases are those of ``statistics`
 SQL; ``tests/petitions/test_stats_summary.py`` checks that both count the same on varied cases.
 
 The summary records the time zone, group size and time limits it was counted with; while they
-differ from the settings (after a change, or before ``refreshstats`` ran), ``source()``
+differ from the settings (after a change, or before ``refreshstats`` ran), ``reading()``
 counts everything live: slower, never wrong.
+
+Costs: a saved case whose statistics' columns did not change writes nothing; one that did
+updates a few rows of its day and month, locked until its transaction commits (two desks
+registering at once wait a moment for each other). A bulk load with triggers off must end
+with ``refreshstats`` (the bench does so).
 """
 
 from __future__ import annotations
