@@ -9,6 +9,7 @@ exactly the cases the rules count.
 from __future__ import annotations
 
 import datetime
+import itertools
 
 from django.conf import settings
 from django.db.models import Case as CaseWhen
@@ -131,15 +132,26 @@ def _waiting_cap() -> int:
 KEY_FIELDS = ("unit_id", "leader_id", "duty_id", "duty__date", "duty__kind")
 
 
-def _facts_rows(cases: QuerySet, period: Period, today: datetime.date, tag: int) -> QuerySet:
+def _facts_rows(
+    cases: QuerySet, periods: list[Period], today: datetime.date, tag: int | None = None
+) -> QuerySet:
+    """The facts of the cases received in the periods (which do not overlap), tagged with
+    their period's index (or with ``tag``)."""
+    inside = Q()
+    for period in periods:
+        inside |= received_in(period)
+    if tag is None:
+        tag = CaseWhen(*(When(received_in(p), then=Value(i)) for i, p in enumerate(periods)))
+    else:
+        tag = Value(tag)
     return (
-        with_facts(cases.filter(received_in(period)), today)
+        with_facts(cases.filter(inside), today)
         .annotate(  # not LEAST: it would turn "not waiting" (NULL) into the cap
             waiting_capped=CaseWhen(
                 When(waiting__gt=_waiting_cap(), then=Value(_waiting_cap())),
                 default=F("waiting"),
             ),
-            tag=Value(tag),
+            tag=tag,
         )
         .values("tag", *KEY_FIELDS, *FACT_FIELDS[:-1], "waiting_capped")
         .annotate(n=Count("id"))
@@ -150,9 +162,14 @@ def _facts_rows(cases: QuerySet, period: Period, today: datetime.date, tag: int)
 def periods_facts(
     cases: QuerySet, periods: list[Period], today: datetime.date
 ) -> list[list[Facts]]:
-    """Each period's facts, one row per kind of case and (unit, leader, duty): one query."""
-    parts = [_facts_rows(cases, period, today, tag) for tag, period in enumerate(periods)]
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    """Each period's facts, one row per kind of case and (unit, leader, duty): one query
+    (periods that overlap, as long ranges may, each in a part of a UNION ALL)."""
+    ordered = sorted(periods, key=lambda period: period.start)
+    if all(a.end < b.start for a, b in itertools.pairwise(ordered)):
+        rows = _facts_rows(cases, periods, today)
+    else:
+        parts = [_facts_rows(cases, [p], today, i) for i, p in enumerate(periods)]
+        rows = parts[0].union(*parts[1:], all=True)
     result: list[list[Facts]] = [[] for _ in periods]
     for row in rows:
         key = tuple(row[k] for k in KEY_FIELDS)

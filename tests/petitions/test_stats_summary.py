@@ -214,3 +214,12 @@ def test_refreshstats_counts_again_with_the_new_settings(counted, settings):
     out = io.StringIO()
     call_command("refreshstats", "--check", stdout=out)
     assert out.getvalue().startswith("current")
+
+
+def test_overlapping_periods_are_each_counted_in_full(counted):
+    varied_cases()
+    long = Period("range", datetime.date(2024, 1, 1), datetime.date(2025, 12, 31))
+    periods = [long, long.previous(), long.year_earlier()]  # 2024 is in the first and last
+    live = [summary.LiveSource().tallies(period, TODAY) for period in periods]
+    assert summary.SummarySource().tallies_of(periods, TODAY) == live
+    assert summary.tally_sum(live[2]).cases["total"] == 1  # received on 31 December 2024
