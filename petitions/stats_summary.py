@@ -34,7 +34,8 @@ import datetime
 from collections.abc import Hashable, Iterator
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core import checks
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
@@ -67,6 +68,28 @@ def summary_ready() -> bool:
     """Whether the summary was counted with the running settings (one small query)."""
     stored = StatSettings.objects.values(*settings_row()).first()
     return stored == settings_row()
+
+
+@checks.register(checks.Tags.database)
+def summary_check(app_configs, databases=None, **kwargs) -> list[checks.Warning]:
+    """``migrate`` and ``check --database default`` say when the statistics are counted live
+    (slowly) because the summary was counted with other settings."""
+    if not databases:
+        return []
+    try:
+        ready = summary_ready()
+    except DatabaseError:  # not migrated yet
+        return []
+    if ready:
+        return []
+    return [
+        checks.Warning(
+            "The statistics' summary was counted with another time zone, group size or time "
+            "limit: the statistics are counted from the cases themselves, slowly.",
+            hint="Run: python manage.py refreshstats",
+            id="xinfang.W006",
+        )
+    ]
 
 
 def refresh() -> None:

@@ -223,3 +223,10 @@ def test_overlapping_periods_are_each_counted_in_full(counted):
     live = [summary.LiveSource().tallies(period, TODAY) for period in periods]
     assert summary.SummarySource().tallies_of(periods, TODAY) == live
     assert summary.tally_sum(live[2]).cases["total"] == 1  # received on 31 December 2024
+
+
+def test_the_database_check_warns_of_a_summary_counted_with_other_settings(counted, settings):
+    assert summary.summary_check(None, databases=["default"]) == []
+    settings.GROUP_PETITION_SIZE = 10
+    (warning,) = summary.summary_check(None, databases=["default"])
+    assert warning.id == "xinfang.W006" and "refreshstats" in warning.hint
