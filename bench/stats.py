@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from bench.register import TARGET_ROWS, _client, _pad
 from bench.register_build import build
-from bench.stats_build import classify
+from bench.stats_build import classify, count_summary, spread
 
 MAX_QUERIES = 20
 
@@ -43,8 +43,11 @@ def _median_ms(client: Client, url: str, runs: int) -> tuple[float, int]:
 
 def run() -> None:
     print(f"Making sure {TARGET_ROWS:,} benchmark cases exist and are classified ...", flush=True)
-    seconds = build(TARGET_ROWS) + classify()
+    seconds = build(TARGET_ROWS) + classify() + spread()
     print(f"  ready ({seconds:.0f} s)" if seconds else "  already there", flush=True)
+    print("Making sure the statistics' summary counts them ...", flush=True)
+    counted = count_summary(loaded=bool(seconds))
+    print(f"  counted ({counted:.0f} s)" if counted else "  already counted", flush=True)
     settings.DEBUG = False
     client = _client()
     year = timezone.localdate().year - 1  # the last whole year

@@ -11,7 +11,7 @@ class PetitionsConfig(AppConfig):
         loaded."""
         # Imported here, as Django wants: the modules read models, which need the app registry.
         from accounts.auth import USER_ARRAYS
-        from petitions import caching, worklists
+        from petitions import caching, stats_summary, worklists  # noqa: F401 (its check)
         from petitions.casework_models import unit_ids_subquery
 
         USER_ARRAYS["unit_ids"] = unit_ids_subquery

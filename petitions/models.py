@@ -355,6 +355,14 @@ class Case(models.Model):
                 include=["state", "classification", "due_date"],
                 name="case_in_charge_open_due_idx",
             ),
+            # The statistics' overdue cases per unit: an index-only range scan (stats_queries;
+            # not on DUE_KEY: an index-only scan needs the plain column).
+            models.Index(
+                "due_date",
+                "unit",
+                condition=~models.Q(state__in=list(CLOSED_STATES)),
+                name="case_open_due_unit_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -480,3 +488,4 @@ class AccessLog(models.Model):
 
 from petitions.casework_models import Supervision  # noqa: E402, F401  (督办: loaded with these)
 from petitions.models_appointments import Appointment  # noqa: E402, F401  (预约接访)
+from petitions.stats_models import StatBreakdown, StatDay, StatMarks, StatSettings  # noqa: E402, F401

@@ -151,11 +151,18 @@ class Tally:
     cases: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIGURES, 0))
     people: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIGURES, 0))
 
-    def add(self, row: Facts) -> None:
-        for name, rule in FIGURES.items():
-            if rule(row):
+    def add(self, row: Facts, names: Iterable[str] = FIGURES) -> None:
+        """Count ``row`` in each figure (or only in ``names``) whose rule it meets."""
+        for name in names:
+            if FIGURES[name](row):
                 self.cases[name] += row.count
                 self.people[name] += row.count * row.people_count
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts (cases counted apart, e.g. finished and open ones)."""
+        for name in FIGURES:
+            self.cases[name] += other.cases[name]
+            self.people[name] += other.people[name]
 
 
 def tally(rows: Iterable[Facts]) -> Tally:
@@ -165,11 +172,13 @@ def tally(rows: Iterable[Facts]) -> Tally:
     return result
 
 
-def tally_by_key(rows: Iterable[Facts]) -> dict[Hashable, Tally]:
-    """One tally per ``key`` (a leader, a duty day, a unit, a month)."""
+def tally_by_key(rows: Iterable[Facts], names: Iterable[str] = FIGURES) -> dict[Hashable, Tally]:
+    """One tally per ``key`` (a leader, a duty day, a unit, a month), of every figure or only
+    of ``names`` (the others stay 0)."""
+    names = tuple(names)
     result: dict[Hashable, Tally] = {}
     for row in rows:
-        result.setdefault(row.key, Tally()).add(row)
+        result.setdefault(row.key, Tally()).add(row, names)
     return result
 
 

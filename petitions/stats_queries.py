@@ -9,6 +9,7 @@ exactly the cases the rules count.
 from __future__ import annotations
 
 import datetime
+import itertools
 
 from django.conf import settings
 from django.db.models import Case as CaseWhen
@@ -26,11 +27,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Least, TruncDate
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
 from petitions.matters import PollutionSubtype, PollutionType
-from petitions.models import CLOSED_STATES, Case, ExtensionState, Satisfaction, State
+from petitions.models import CLOSED_STATES, DUE_KEY, Case, ExtensionState, Satisfaction, State
 from petitions.statistics import Facts, Period
 
 
@@ -131,19 +132,54 @@ def _waiting_cap() -> int:
 KEY_FIELDS = ("unit_id", "leader_id", "duty_id", "duty__date", "duty__kind")
 
 
-def period_facts(cases: QuerySet, period: Period, today: datetime.date) -> list[Facts]:
-    """The period's facts, one row per kind of case and (unit, leader, duty): one query."""
-    rows = (
-        with_facts(cases.filter(received_in(period)), today)
-        .annotate(waiting_capped=Least("waiting", Value(_waiting_cap())))
-        .values(*KEY_FIELDS, *FACT_FIELDS[:-1], "waiting_capped")
+def _facts_rows(
+    cases: QuerySet, periods: list[Period], today: datetime.date, tag: int | None = None
+) -> QuerySet:
+    """The facts of the cases received in the periods (which do not overlap), tagged with
+    their period's index (or with ``tag``)."""
+    inside = Q()
+    for period in periods:
+        inside |= received_in(period)
+    if tag is None:
+        tag = CaseWhen(*(When(received_in(p), then=Value(i)) for i, p in enumerate(periods)))
+    else:
+        tag = Value(tag)
+    return (
+        with_facts(cases.filter(inside), today)
+        .annotate(  # not LEAST: it would turn "not waiting" (NULL) into the cap
+            waiting_capped=CaseWhen(
+                When(waiting__gt=_waiting_cap(), then=Value(_waiting_cap())),
+                default=F("waiting"),
+            ),
+            tag=tag,
+        )
+        .values("tag", *KEY_FIELDS, *FACT_FIELDS[:-1], "waiting_capped")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return [
-        _facts({**row, "waiting": row["waiting_capped"]}, tuple(row[k] for k in KEY_FIELDS))
-        for row in rows
-    ]
+
+
+def periods_facts(
+    cases: QuerySet, periods: list[Period], today: datetime.date
+) -> list[list[Facts]]:
+    """Each period's facts, one row per kind of case and (unit, leader, duty): one query
+    (periods that overlap, as long ranges may, each in a part of a UNION ALL)."""
+    ordered = sorted(periods, key=lambda period: period.start)
+    if all(a.end < b.start for a, b in itertools.pairwise(ordered)):
+        rows = _facts_rows(cases, periods, today)
+    else:
+        parts = [_facts_rows(cases, [p], today, i) for i, p in enumerate(periods)]
+        rows = parts[0].union(*parts[1:], all=True)
+    result: list[list[Facts]] = [[] for _ in periods]
+    for row in rows:
+        key = tuple(row[k] for k in KEY_FIELDS)
+        result[row["tag"]].append(_facts({**row, "waiting": row["waiting_capped"]}, key))
+    return result
+
+
+def period_facts(cases: QuerySet, period: Period, today: datetime.date) -> list[Facts]:
+    """The period's facts, one row per kind of case and (unit, leader, duty): one query."""
+    return periods_facts(cases, [period], today)[0]
 
 
 def trend_facts(cases: QuerySet, years: tuple[int, int]) -> list[Facts]:
@@ -278,9 +314,16 @@ def lag_filter(cases: QuerySet, name: str, today: datetime.date) -> QuerySet:
 # --- Per unit ---------------------------------------------------------------------------------
 
 
+def _late(cases: QuerySet, today: datetime.date) -> QuerySet:
+    """The open cases past their due date (``overdue``), through the due-date expression of
+    the open cases' index (``case_open_due_idx``): the most overdue come first from it."""
+    return cases.open().alias(due_key=DUE_KEY).filter(due_key__lt=today)
+
+
 def overdue_by_unit(cases: QuerySet, today: datetime.date) -> dict[int, int]:
-    """Open cases past their due date now, per unit (the register's "overdue" filter)."""
-    rows = cases.overdue(today).values("unit_id").annotate(n=Count("id")).order_by()
+    """Open cases past their due date now, per unit (the register's "overdue" filter): an
+    index-only scan of ``case_open_due_unit_idx``."""
+    rows = cases.overdue(today).values("unit_id").annotate(n=Count("*")).order_by()
     return {row["unit_id"]: row["n"] for row in rows}
 
 
@@ -299,10 +342,10 @@ def answer_days_by_unit(cases: QuerySet, period: Period) -> dict[int, tuple[int,
 def overdue_cases(cases: QuerySet, today: datetime.date) -> QuerySet:
     """The open cases past their due date, most overdue first (for the document's list)."""
     return (
-        cases.overdue(today)
+        _late(cases, today)
         .select_related("unit")
         .only("id", "number", "title", "due_date", "state", "unit__name", "received_at")
-        .order_by("due_date", "id")
+        .order_by("due_key", "id")
     )
 
 

@@ -1,9 +1,10 @@
 """One period's statistics, assembled once for the page, the workbook, the document and the
 command: the figures (``petitions/statistics.py``) over the rows (``petitions/stats_queries.py``).
 
-About fifteen queries whatever the period: one for the period's facts, one per breakdown (the
-period, the one before and the year before at once), one for the monthly marks of two years,
-one for the overdue cases.
+About fifteen queries whatever the period, from the summary PostgreSQL keeps
+(``petitions/stats_summary.py``): the figures of each period compared (finished cases from the
+summary, open ones live), every breakdown at once and their names, the monthly marks of two
+years, the units' overdue cases and the overdue list.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from petitions import statistics as st
 from petitions import stats_queries as q
+from petitions import stats_summary as summary
 from petitions.matters import Industry, PollutionSubtype, PollutionType
 from petitions.models import Case, Category, Channel, Classification
 from schedules.models import District, Duty
@@ -82,8 +84,10 @@ def _label(dimension: str, row: dict) -> str:
     return f"{row['industry__code']} {name}" if dimension == "industry" else name
 
 
-def breakdown(cases, dimension: str, period: st.Period, total: int) -> list[BreakdownRow]:
-    cases = Case.objects.all() if cases is None else cases
+def breakdown(source, dimension: str, period: st.Period, total: int) -> list[BreakdownRow]:
+    if source is None:
+        with summary.reading() as source:
+            return breakdown(source, dimension, period, total)
     periods = {"now": period, "prev": period.previous(), "yoy": period.year_earlier()}
     rows = [
         BreakdownRow(
@@ -95,14 +99,18 @@ def breakdown(cases, dimension: str, period: st.Period, total: int) -> list[Brea
             previous=row["prev_cases"],
             year_earlier=row["yoy_cases"],
         )
-        for row in q.breakdown_rows(cases, dimension, periods)
+        for row in source.breakdown(dimension, periods)
     ]
     rows = [row for row in rows if row.cases or row.previous or row.year_earlier]
     return sorted(rows, key=lambda row: (row.value == "none", -row.cases, row.label))
 
 
-def _retally(rows: list[st.Facts], index: int) -> dict:
-    return st.tally_by_key(row._replace(key=row.key[index]) for row in rows)
+def _retally(tallies: dict[tuple, st.Tally], index: int) -> dict:
+    """The tallies per key merged by one part of the key (the unit, the leader ...)."""
+    merged: dict = {}
+    for key, tally in tallies.items():
+        merged.setdefault(key[index], st.Tally()).merge(tally)
+    return merged
 
 
 def _day_label(key: tuple) -> str:
@@ -112,50 +120,57 @@ def _day_label(key: tuple) -> str:
 
 def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
     """Everything the page, the workbook and the document show for ``period``."""
-    cases = Case.objects.all() if cases is None else cases
-    rows = q.period_facts(cases, period, today)
-    figures = st.tally(rows)
+    with summary.reading(cases) as source:
+        return _build(source, period, today)
+
+
+def _build(source, period: st.Period, today: datetime.date) -> Report:
+    tallies, comparisons = _counted(source, period, today)
+    figures = summary.tally_sum(tallies)
     report = Report(
-        period=period,
-        today=today,
-        figures=figures,
-        rates=st.rates(figures),
-        **_comparisons(cases, period, today),
+        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
     )
     total = figures.cases["total"]
     for dimension in q.DIMENSIONS:
-        report.breakdowns[dimension] = breakdown(cases, dimension, period, total)
-    report.trend = monthly_trend(cases, period.end.year)
-    _people_and_units(report, cases, rows, today)
+        report.breakdowns[dimension] = breakdown(source, dimension, period, total)
+    report.trend = monthly_trend(source, period.end.year)
+    _people_and_units(report, source, tallies, today)
     return report
 
 
-def _comparisons(cases, period: st.Period, today: datetime.date) -> dict[str, st.Tally]:
-    """The previous period's and the year earlier's tallies (one query for a year: the same)."""
-    previous = st.tally(q.period_facts(cases, period.previous(), today))
-    if period.year_earlier() == period.previous():
-        return {"previous": previous, "year_earlier": previous}
-    year_earlier = st.tally(q.period_facts(cases, period.year_earlier(), today))
-    return {"previous": previous, "year_earlier": year_earlier}
+def _counted(source, period: st.Period, today: datetime.date) -> tuple[dict, dict]:
+    """The period's tallies per key, and the previous period's and the year earlier's
+    totals: counted together (the last two are one for a year)."""
+    periods = [period, period.previous()]
+    if period.year_earlier() != period.previous():
+        periods.append(period.year_earlier())
+    counted = source.tallies_of(periods, today)
+    previous = summary.tally_sum(counted[1])
+    year_earlier = summary.tally_sum(counted[-1]) if len(counted) > 2 else previous
+    return counted[0], {"previous": previous, "year_earlier": year_earlier}
 
 
 def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
-    """Only what one chart draws (``charts.CHART_NAMES``): one or two queries, not a report."""
-    cases = Case.objects.all()
-    figures = st.tally(q.period_facts(cases, period, today)) if name == "rates" else st.Tally()
-    report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
-    if name == "trend":
-        report.trend = monthly_trend(cases, period.end.year)
-    elif name in q.DIMENSIONS:
-        report.breakdowns[name] = breakdown(cases, name, period, 0)
+    """Only what one chart draws (``charts.CHART_NAMES``): two or three queries, not a report
+    (the summary's settings, then the summary; the rates read the open cases too)."""
+    with summary.reading() as source:
+        figures = st.Tally()
+        if name == "rates":
+            figures = summary.tally_sum(source.tallies(period, today))
+        report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
+        if name == "trend":
+            report.trend = monthly_trend(source, period.end.year)
+        elif name in q.DIMENSIONS:
+            report.breakdowns[name] = breakdown(source, name, period, 0)
     return report
 
 
-def monthly_trend(cases, year: int) -> dict[str, list[tuple[int, int, int]]]:
+def monthly_trend(source, year: int) -> dict[str, list[tuple[int, int, int]]]:
     """群体访, 越级访 and 重复访 per month: (month, this year, the year before)."""
-    by_month = st.tally_by_key(q.trend_facts(cases, (year - 1, year)))
+    figures = ("group_petitions", "skip_level", "repeat")
+    by_month = st.tally_by_key(source.trend((year - 1, year)), figures)
     trend = {}
-    for figure in ("group_petitions", "skip_level", "repeat"):
+    for figure in figures:
         trend[figure] = [
             (
                 month,
@@ -167,22 +182,23 @@ def monthly_trend(cases, year: int) -> dict[str, list[tuple[int, int, int]]]:
     return trend
 
 
-def _people_and_units(report: Report, cases, rows: list[st.Facts], today) -> None:
+def _people_and_units(report: Report, source, tallies: dict, today) -> None:
     names = {}
     for dimension in ("leader", "unit"):
         names[dimension] = {r.value: r.label for r in report.breakdowns[dimension]}
-    leaders = _retally(rows, 1)
+    leaders = _retally(tallies, 1)
     report.leaders = [
         (key, names["leader"].get(key, ""), tally) for key, tally in leaders.items() if key
     ]
-    days = st.tally_by_key(row._replace(key=row.key) for row in rows if row.key[2])
+    days = {key: tally for key, tally in tallies.items() if key[2]}
     report.days = sorted(
         ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
         key=lambda item: item[1],
     )
+    cases = Case.objects.all()
     overdue = q.overdue_by_unit(cases, today)
-    answered = q.answer_days_by_unit(cases, report.period)
-    for key, tally in _retally(rows, 0).items():
+    answered = source.answer_days(report.period)
+    for key, tally in _retally(tallies, 0).items():
         if key is None:
             continue
         days_total, days_count = answered.get(key, (0, 0))
@@ -204,10 +220,7 @@ def _merge_days(days: dict) -> dict:
     merged: dict = {}
     for key, tally in days.items():
         day_key = (None, key[1], key[2], key[3], key[4])
-        target = merged.setdefault(day_key, st.Tally())
-        for name in tally.cases:
-            target.cases[name] += tally.cases[name]
-            target.people[name] += tally.people[name]
+        merged.setdefault(day_key, st.Tally()).merge(tally)
     return merged
 
 
@@ -254,21 +267,19 @@ def statistics_filter_notes(data: dict) -> list[tuple[str, str]]:
 
 def headline_report(period: st.Period, today: datetime.date) -> Report:
     """The headline figures and rates alone (no breakdowns): three queries."""
-    cases = Case.objects.all()
-    figures = st.tally(q.period_facts(cases, period, today))
+    with summary.reading() as source:
+        tallies, comparisons = _counted(source, period, today)
+    figures = summary.tally_sum(tallies)
     return Report(
-        period=period,
-        today=today,
-        figures=figures,
-        rates=st.rates(figures),
-        **_comparisons(cases, period, today),
+        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
     )
 
 
 def leader_days(leader, period: st.Period, today: datetime.date) -> list[tuple[Any, str, st.Tally]]:
     """The results of ``leader``'s own reception and visit days in ``period``: one query."""
-    rows = q.period_facts(Case.objects.filter(leader=leader), period, today)
-    days = st.tally_by_key(row for row in rows if row.key[2])
+    with summary.reading() as source:
+        tallies = source.tallies(period, today, leader=leader)
+    days = {key: tally for key, tally in tallies.items() if key[2]}
     return sorted(
         ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
         key=lambda item: item[1],

@@ -217,3 +217,14 @@ def test_intake_records_the_pollution_types_of_the_chosen_sub_types(client_of, c
     case = Case.objects.get()
     assert [t.code for t in case.pollution_types.all()] == ["air"]
     assert case.industry.code == "C"
+
+
+def test_a_case_transferred_after_acceptance_counts_in_no_closing_rate(db):
+    make_case(
+        received_at=at(2025, 1, 2),
+        state=State.TRANSFERRED,
+        accepted_at=at(2025, 1, 3),
+        closed_at=at(2025, 1, 4),
+    )
+    counted = figures()
+    assert (counted["acceptance_counted"], counted["closing_counted"]) == (1, 0)
