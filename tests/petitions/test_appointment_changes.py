@@ -245,3 +245,12 @@ def test_booking_texts_link_the_public_address(duty, clerk, run_jobs, text_messa
 
     assert "https://xinfang.example.gov.cn/appointments/mine/" in text_messages[0].text
     assert "intranet" not in text_messages[0].text
+
+
+def test_the_day_texts_are_in_chinese_by_default(duty, bookings, settings, run_jobs, text_messages):
+    settings.LANGUAGE_CODE = "zh-hans"
+    changes.cancel_duty(current(duty), version=current(duty).version, reason="会议")
+    run_jobs()
+
+    assert all("接访日已取消，您的预约随之取消" in t.text for t in text_messages)
+    assert fresh(bookings["waiting"]).decline_reason == "该接访日已取消。"
