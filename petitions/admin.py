@@ -1,4 +1,5 @@
-"""Django admin for cases (read-mostly), referral reasons, and the two append-only logs.
+"""Django admin for cases (read-mostly), referral reasons, the two append-only logs, and the
+citizens' channels: bookings and hotline work orders (read only).
 
 Encrypted petitioner data is never shown raw here: only masked, like everywhere else.
 """
@@ -12,6 +13,7 @@ from petitions.identity import mask_id_number, mask_name, mask_phone, mask_text
 from petitions.matters import Industry, PollutionSubtype, PollutionType
 from petitions.models import (
     AccessLog,
+    Appointment,
     Attachment,
     Case,
     CaseLog,
@@ -20,6 +22,7 @@ from petitions.models import (
     Review,
     Supervision,
 )
+from petitions.models_transfers import WorkOrder
 
 
 @admin.register(ReferralReason)
@@ -235,3 +238,76 @@ class SupervisionAdmin(ReadOnlyAdmin):
     search_fields = ["case__number", "instruction", "reply"]
     list_select_related = ["case", "leader", "replied_by"]
     date_hierarchy = "issued_at"
+
+
+# --- The citizens' channels -------------------------------------------------------------------
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    """Bookings change through the office's booking pages and the citizen's own (the verbs in
+    ``petitions/appointments.py``); here they are listed, the citizen masked, never the code."""
+
+    list_display = ["duty", "slot", "state", "masked_name", "masked_phone", "created_at", "case"]
+    list_filter = ["state", "duty__date"]
+    search_fields = ["case__number"]
+    list_select_related = ["duty__leader", "case"]
+    date_hierarchy = "created_at"
+    fields = [
+        "duty",
+        "slot",
+        "state",
+        "masked_name",
+        "masked_phone",
+        "people_count",
+        "masked_representatives",
+        "district",
+        "location",
+        "category",
+        "petitioned_before",
+        "earlier_case_number",
+        "decline_reason",
+        "decided_by",
+        "decided_at",
+        "cancelled_at",
+        "case",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("name"))
+    def masked_name(self, obj: Appointment) -> str:
+        return mask_name(obj.name)
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Appointment) -> str:
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("representatives"))
+    def masked_representatives(self, obj: Appointment) -> str:
+        return "、".join(mask_name(name) for name in obj.representatives.split("、") if name)
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(ReadOnlyAdmin):
+    """The hotlines' work orders, as imported (``petitions/transfers.py``); the caller's data
+    lives on the case, masked there."""
+
+    list_display = ["number", "platform", "case", "ordered_at", "platform_deadline", "source"]
+    list_filter = ["platform", "source"]
+    search_fields = ["number", "case__number"]
+    list_select_related = ["case"]
+    date_hierarchy = "ordered_at"
+    fields = [
+        "platform",
+        "number",
+        "case",
+        "ordered_at",
+        "platform_deadline",
+        "source",
+        "file_name",
+        "row",
+        "imported_by",
+        "imported_at",
+    ]
+    readonly_fields = fields

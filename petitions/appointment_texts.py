@@ -1,5 +1,5 @@
 """The text messages a citizen receives about an appointment: confirmed, declined, cancelled,
-and the reminder the day before.
+the reminder the day before, and the day cancelled or moved by the office.
 
 Written in the office's language (the citizen is not at a browser when the worker sends), short
 enough for a few text-message segments, each with the booking code and where to look it up, so
@@ -14,11 +14,18 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from petitions.models_appointments import Appointment
+from schedules.models import Duty
 
 
 def lookup_url() -> str:
-    """Where a citizen sees and cancels a booking with the phone and the code."""
-    return settings.SITE_URL + reverse("appointments:mine")
+    """Where a citizen sees and cancels a booking with the phone and the code: the public
+    address (``PUBLIC_SITE_URL``), not the one staff open."""
+    return settings.PUBLIC_SITE_URL + reverse("appointments:mine")
+
+
+def booking_url(duty: Duty) -> str:
+    """The public page where a citizen books a place on ``duty``."""
+    return settings.PUBLIC_SITE_URL + reverse("appointments:book", args=[duty.pk])
 
 
 def _facts(appointment: Appointment) -> dict[str, str]:
@@ -71,3 +78,45 @@ def day_before(appointment: Appointment) -> str:
             "%(slot)s. Place: %(place)s. Booking code %(code)s; if you cannot come, "
             "cancel at %(url)s"
         ) % _facts(appointment)
+
+
+def day_cancelled(appointment: Appointment, replacement: Duty | None) -> str:
+    """The reception day is cancelled, and the booking with it; where to book again when the
+    leader receives on another day instead."""
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = _facts(appointment)
+        if replacement is None:
+            return (
+                _(
+                    "[%(bureau)s] The reception day with %(leader)s on %(date)s is cancelled, and "
+                    "your appointment with it. We apologise. Booking code %(code)s."
+                )
+                % facts
+            )
+        facts["new_date"] = formats.date_format(replacement.date, "DATE_FORMAT")
+        facts["book"] = booking_url(replacement)
+        return (
+            _(
+                "[%(bureau)s] The reception day with %(leader)s on %(date)s is cancelled, and "
+                "your appointment with it. %(leader)s receives on %(new_date)s instead: book "
+                "again at %(book)s Booking code %(code)s."
+            )
+            % facts
+        )
+
+
+def day_moved(appointment: Appointment, previous_date) -> str:
+    """The reception day moved: the booking waits for the office to confirm it again."""
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = {
+            **_facts(appointment),
+            "previous": formats.date_format(previous_date, "DATE_FORMAT"),
+        }
+        return (
+            _(
+                "[%(bureau)s] The reception day with %(leader)s has moved from %(previous)s to "
+                "%(date)s. The office will confirm your appointment again by text. If you cannot "
+                "come, cancel at %(url)s Booking code %(code)s."
+            )
+            % facts
+        )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.outbox import queue_sms
-from petitions import appointment_texts, intake
+from petitions import appointment_texts, intake, texts
 from petitions.crypto import lookup_hash, lookup_hashes
 from petitions.models import Channel
 from petitions.models_appointments import Appointment, AppointmentState
@@ -235,12 +235,16 @@ def decline(
 
 
 def _text(appointment: Appointment, kind: str, text: str) -> None:
+    """Queue the citizen's text, once per change (the booking's version: a booking confirmed
+    again after its day moved is told again)."""
+    if texts.is_silenced():
+        return
     queue_sms(
         appointment.phone,
         text,
         about=f"appointment {kind}",
         topic=appointment.topic,
-        dedupe_key=f"appointment-{kind}:{appointment.pk}",
+        dedupe_key=f"appointment-{kind}:{appointment.pk}:v{appointment.version}",
     )
 
 

@@ -30,7 +30,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_USERNAMES, is_demo_account
-from petitions import casework, delivery, feedback, handoffs, intake, reviews, texts, workflow
+from petitions import (
+    casework,
+    delivery,
+    demo_channels,
+    feedback,
+    handoffs,
+    intake,
+    reviews,
+    texts,
+    workflow,
+)
 from petitions.demo_cases import (
     ADMIN,
     BUREAU_ITSELF,
@@ -51,12 +61,29 @@ from schedules.models import Duty, Leader, Unit
 
 def load(*, accounts: bool = True) -> roster_demo.LoadResult:
     """The whole demo: the roster app's data (``schedules.demo.load``), then, with the
-    sign-ins, the demo cases; all in one transaction."""
+    sign-ins, the demo cases and the citizens' channels (``demo_channels``: appointments, an
+    online petition, hotline transfers); all in one transaction."""
     with transaction.atomic():
         result = roster_demo.load(accounts=accounts)
         if accounts:
             load_cases(result)
+            users = demo_users()
+            if users is not None:
+                demo_channels.load_channels(result, users)
     return result
+
+
+def demo_users() -> dict | None:
+    """The demo sign-ins by user name; None unless all are there and DEBUG is on, as they
+    need."""
+    if not settings.DEBUG:
+        return None
+    users = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=DEMO_USERNAMES)
+        if is_demo_account(user)
+    }
+    return users if set(users) == DEMO_USERNAMES else None
 
 
 def load_cases(result) -> int:
@@ -68,12 +95,8 @@ def load_cases(result) -> int:
     """
     if not settings.DEBUG or Case.objects.filter(title__in=DEMO_TITLES).exists():
         return 0
-    users = {
-        user.username: user
-        for user in get_user_model().objects.filter(username__in=DEMO_USERNAMES)
-        if is_demo_account(user)
-    }
-    if set(users) != DEMO_USERNAMES:
+    users = demo_users()
+    if users is None:
         return 0
     try:
         with transaction.atomic(), texts.silenced():  # all or none; no text to made-up people

@@ -64,6 +64,11 @@ def silenced() -> Iterator[None]:
         _silenced.reset(token)
 
 
+def is_silenced() -> bool:
+    """Inside ``silenced()``: the demo's bookings text nobody either."""
+    return _silenced.get()
+
+
 def reaches_petitioner(case: Case) -> bool:
     """Whether text messages reach the petitioner: a mainland mobile number (not a landline)."""
     return bool(case.petitioner_phone) and is_mobile(case.petitioner_phone)

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schedules import conflicts
+from schedules import conflicts, signals
+from schedules.appointment_models import AppointmentDay
 from schedules.models import Duty
 from schedules.services import (
     _lock,
@@ -110,6 +111,7 @@ def change_duty(
         if needs_reason(changed):
             _require_reason(reason)
         problems: list[str] = []
+        previous_date = locked.date
         if "date" in changed:
             new_date = values["date"]
             check_duty_date(new_date, locked.year, override=allow_day_off)
@@ -128,6 +130,8 @@ def change_duty(
             for field, (b, a) in changed.items()
         ]
         _tell(locked, lines, reason, problems, override, by)
+        if "date" in changed:
+            signals.duty_moved.send(Duty, duty=locked, previous_date=previous_date, by=by)
     return locked
 
 
@@ -179,11 +183,13 @@ def cancel_duty(
         locked.version += 1
         locked.save()
         lines = [_("Cancelled.")]
+        replacement = None
         if date is not None:
             replacement = _replacement(locked, date, now)
             lines.append(_("Replaced by %(duty)s") % {"duty": describe(replacement)})
         transaction.on_commit(clear_public_cache)
         _tell(locked, lines, reason, problems, override, by)
+        signals.duty_cancelled.send(Duty, duty=locked, replacement=replacement, by=by)
     return locked
 
 
@@ -204,6 +210,9 @@ def _replacement(cancelled: Duty, day: datetime.date, now: datetime.datetime) ->
         replaces=cancelled,
     )
     replacement.sections.set(cancelled.sections.all())
+    opened = AppointmentDay.objects.filter(duty=cancelled, places__gt=0).first()
+    if opened is not None:  # the same places and slots, all free: citizens may book again
+        AppointmentDay.objects.create(duty=replacement, places=opened.places, slots=opened.slots)
     return replacement
 
 
@@ -258,6 +267,8 @@ def follow_rule(
             _mark_changed(move.duty)
         if moves:
             _tell_moves(moves, reason, by)
+        for move in moves:
+            signals.duty_moved.send(Duty, duty=move.duty, previous_date=move.date, by=by)
     return moves
 
 

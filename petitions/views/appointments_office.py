@@ -1,6 +1,7 @@
-"""The office's side of appointments: the upcoming reception days with their bookings, a day's
-places and time slots, confirming or declining each booking, and on the day turning a booking
-into a case in one click. Petition office and administrators only (``access``)."""
+"""The office's side of appointments: the upcoming reception days with their bookings (each with
+its text messages, as the case page lists a case's), a day's places and time slots, confirming or
+declining each booking, and on the day turning a booking into a case in one click. Petition
+office and administrators only (``access``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.models import Message
 from petitions import access, appointments
 from petitions.forms.appointments import (
     DecisionForm,
@@ -55,13 +57,24 @@ def days(request):
     return render(request, "petitions/appointments/office_days.html", {"duties": duties})
 
 
+def _texts_by_booking(bookings: list[Appointment]) -> dict[str, list[Message]]:
+    """Each booking's text messages (newest first), in one query."""
+    found: dict[str, list[Message]] = {booking.topic: [] for booking in bookings}
+    messages_ = Message.objects.filter(channel=Message.Channel.SMS, topic__in=list(found))
+    for message in messages_.order_by("-pk"):
+        found[message.topic].append(message)
+    return found
+
+
 def _day_context(duty: Duty, places_form: PlacesForm | None = None) -> dict:
     day = AppointmentDay.objects.filter(duty=duty).first()
     if places_form is None:
         initial = {"places": day.places, "slots": "\n".join(day.slots), "version": day.version}
         places_form = PlacesForm(initial=initial if day else {"places": 0})
     bookings = list(duty.appointments.order_by("slot", "created_at", "id"))
+    texts = _texts_by_booking(bookings)
     for booking in bookings:
+        booking.texts = texts[booking.topic]
         booking.register_form = RegisterForm(
             initial={"classification": classification_for(booking.category)},
             auto_id=f"id_%s_{booking.pk}",

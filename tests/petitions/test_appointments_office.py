@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from accounts.models import Message
 from petitions import appointments
 from petitions.models import Appointment, Case, Channel, State
 from petitions.models_appointments import AppointmentState
@@ -280,3 +281,60 @@ def test_a_unit_cannot_register_a_booking(unit_handler, clerk, booking):
     with time_machine.travel(at(2025, 3, 12, 9), tick=False), pytest.raises(ValidationError):
         appointments.register(booking, by=unit_handler, classification="claim")
     assert not Case.objects.exists()
+
+
+# --- The booking's text messages --------------------------------------------------------------
+
+
+def bookings_row(page: str, booking: Appointment) -> str:
+    start = page.index(f'id="booking-{booking.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_booking_lists_its_texts_sent_and_queued_with_the_phone_masked(
+    client_of, clerk, booking, run_jobs
+):
+    appointments.confirm(booking, by=clerk)
+    run_jobs()
+    appointments.decline(Appointment.objects.get(pk=booking.pk), by=clerk, reason="已解决")
+
+    page = client_of(clerk).get(f"/appointments/office/day/{booking.duty_id}/").content.decode()
+    row = bookings_row(page, booking)
+    assert "2 text messages" in row
+    assert 'data-text-state="sent"' in row and 'data-text-state="queued"' in row
+    assert "appointment confirmed" in row and "appointment declined" in row
+    assert "to 138****8000" in row
+
+
+def test_a_failed_text_shows_its_error(client_of, clerk, booking):
+    appointments.confirm(booking, by=clerk)
+    Message.objects.filter(topic=booking.topic).update(
+        state=Message.State.FAILED, last_error="gateway said: no credit"
+    )
+
+    page = client_of(clerk).get(f"/appointments/office/day/{booking.duty_id}/").content.decode()
+    row = bookings_row(page, booking)
+    assert 'data-text-state="failed"' in row and "gateway said: no credit" in row
+
+
+def test_a_booking_lists_only_its_own_texts(client_of, clerk, duty, booking):
+    other = appointments.book(
+        duty,
+        today=datetime.date(2025, 3, 3),
+        name="李四",
+        phone="+8613900139000",
+        district="shuangta",
+        location="双塔区",
+        matter="噪音。",
+        category="1",
+        slot="09:00-10:00",
+        people_count=1,
+        representatives="",
+        petitioned_before=False,
+        earlier_case_number="",
+    )
+    appointments.confirm(other, by=clerk)
+
+    page = client_of(clerk).get(f"/appointments/office/day/{duty.pk}/").content.decode()
+    assert "0 text messages" in bookings_row(page, booking)
+    assert "139****9000" in bookings_row(page, other)

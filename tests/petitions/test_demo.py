@@ -8,17 +8,20 @@ import zoneinfo
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 from django.utils.translation import gettext
 
 from petitions import demo as case_demo
-from petitions import people
+from petitions import demo_channels, people
 from petitions.identity import validate_id_number
 from petitions.models import (
+    Appointment,
     Case,
     CaseLog,
+    Channel,
     Classification,
     ExtensionState,
     Letter,
@@ -26,6 +29,8 @@ from petitions.models import (
     Satisfaction,
     State,
 )
+from petitions.models_transfers import WorkOrder
+from schedules.appointment_models import AppointmentDay
 from schedules.models import Duty, Leader
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -109,12 +114,17 @@ def test_loaddemo_leaves_a_year_that_has_a_duty_alone(db, today):
 # --- The demo cases ---------------------------------------------------------------------------
 
 
+def demo_cases():
+    """The cases of ``demo_cases.py`` (not the channels' ones, received today)."""
+    return Case.objects.filter(title__in=case_demo.DEMO_TITLES)
+
+
 def test_loaddemo_creates_the_demo_cases(demo):
-    assert Case.objects.filter(title__in=case_demo.DEMO_TITLES).count() == len(case_demo.DEMO_CASES)
+    assert demo_cases().count() == len(case_demo.DEMO_CASES)
     with translation.override(settings.LANGUAGE_CODE):
         printed = gettext("%(what)s created: %(count)d") % {
             "what": str(Case._meta.verbose_name_plural).capitalize(),
-            "count": len(case_demo.DEMO_CASES),
+            "count": len(case_demo.DEMO_CASES) + 3,  # and the online and two hotline cases
         }
     assert printed in demo
 
@@ -146,14 +156,14 @@ def test_demo_cases_cover_every_state(demo, state):
 
 
 def test_demo_cases_were_received_within_the_last_90_days(demo):
-    days = [(TODAY - c.received_at.astimezone(SHANGHAI).date()).days for c in Case.objects.all()]
+    days = [(TODAY - c.received_at.astimezone(SHANGHAI).date()).days for c in demo_cases()]
 
     assert min(days) >= 1
     assert max(days) <= 90
 
 
 def test_demo_cases_are_registered_and_handled_by_the_demo_users(demo):
-    assert set(Case.objects.values_list("created_by__username", flat=True)) == {"clerk"}
+    assert set(demo_cases().values_list("created_by__username", flat=True)) == {"clerk"}
     closed = case("新华路烧烤店油烟直排扰民")
     actors = set(closed.logs.values_list("to_state", "by__username"))
     assert (State.IN_PROGRESS, "handler") in actors
@@ -233,7 +243,7 @@ def test_before_this_years_first_reception_day_the_case_takes_a_2024_one(db, tim
 
 
 def test_demo_petitioners_have_valid_id_numbers_and_phones(demo):
-    for found in Case.objects.all():
+    for found in demo_cases():
         assert validate_id_number(found.petitioner_id_number) == found.petitioner_id_number
         assert found.petitioner_phone.startswith("+86138")
         assert len(found.petitioner_phone) == 14
@@ -292,3 +302,72 @@ def test_the_skipped_level_case_is_assigned_to_its_branch_and_still_counted(demo
 def test_the_demo_logs_name_people_not_user_names(demo):
     names = {people.full_name(entry.by) for entry in CaseLog.objects.exclude(by=None)}
     assert names <= {"王贤熙", "李建军", "张敏", "厚春华"}
+
+
+# --- The citizens' channels (petitions/demo_channels.py) ---------------------------------------
+
+
+def test_the_next_reception_day_is_open_with_bookings_in_several_states(demo):
+    day = AppointmentDay.objects.select_related("duty").get()
+
+    assert day.duty.date == datetime.date(2026, 12, 14)  # the 12th is a Saturday
+    assert (day.places, day.slots) == (demo_channels.PLACES, demo_channels.SLOTS)
+    states = sorted(day.duty.appointments.values_list("state", flat=True))
+    assert states == sorted(["confirmed", "requested", "declined"])
+    assert day.taken == 2  # the declined booking freed its place
+
+
+def test_the_office_sees_the_demo_bookings(demo, client):
+    client.force_login(get_user_model().objects.get(username="clerk"))
+    day = AppointmentDay.objects.get()
+
+    with override_settings(DEBUG=True):  # demo sign-ins work only then
+        page = client.get(f"/appointments/office/day/{day.duty_id}/").content.decode()
+    assert "韩秀英" in page and "邓志刚" in page
+
+
+def test_the_public_page_shows_the_places_left(demo, client):
+    page = client.get("/?year=2026").content.decode()
+    assert f"/appointments/day/{AppointmentDay.objects.get().duty_id}/" in page
+
+
+def test_the_demo_has_an_online_petition(demo):
+    petition = Case.objects.get(submission_token=demo_channels.ONLINE_TOKEN)
+
+    assert petition.channel == Channel.ONLINE
+    assert petition.state == State.REGISTERED
+    assert petition.created_by is None
+    assert petition.title == demo_channels.ONLINE_PETITION["title"]
+
+
+def test_the_demo_has_a_transfer_from_each_hotline_with_its_work_order(demo):
+    orders = {order.platform: order for order in WorkOrder.objects.select_related("case")}
+
+    assert set(orders) == {Channel.HOTLINE_12345, Channel.HOTLINE_12369}
+    for platform, order in orders.items():
+        assert order.case.channel == platform
+        assert order.platform_deadline == TODAY + datetime.timedelta(days=10)
+    assert orders[Channel.HOTLINE_12345].source == WorkOrder.Source.EXCEL
+    assert orders[Channel.HOTLINE_12369].source == WorkOrder.Source.API
+
+
+def test_loaddemo_twice_adds_no_booking_petition_or_order(demo):
+    before = (Appointment.objects.count(), AppointmentDay.objects.count(), Case.objects.count())
+
+    with override_settings(DEBUG=True):
+        run()
+
+    after = (Appointment.objects.count(), AppointmentDay.objects.count(), Case.objects.count())
+    assert after == before
+    assert WorkOrder.objects.count() == 2
+
+
+def test_a_later_run_opens_the_next_reception_day_too(demo, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI), tick=False)
+
+    with override_settings(DEBUG=True):
+        run()
+
+    # 2026 has no reception day left: nothing new, nothing failed
+    assert AppointmentDay.objects.count() == 1
+    assert Appointment.objects.count() == 3
