@@ -16,7 +16,9 @@ Around it, the rules against abuse and double counting:
   visitor is told its number, never its query code (only whoever sent the first one saw that,
   and the phone has it).
 * **The same form sent twice** (a double tap, a reload: its submission token) is the same case,
-  shown again with its query code: only the visitor who holds the form has the token.
+  shown again with its query code, but only if it is an online case of the same phone: a
+  token is no secret the office can count on (another channel's case, a form copied), so a
+  token that leads anywhere else is refused, saying nothing of that case.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from petitions import intake
 from petitions.caselog import write_log
@@ -110,7 +113,7 @@ def submit_petition(
             existing = intake.registered_with(submission_token)  # a reload a day later
             if existing is None:
                 raise
-            return Submission(existing, RESENT)
+            return Submission(_sent_by(existing, phone), RESENT)
         _add_one(by_address, by_phone)  # before the number is taken: its lock is held less
         registration = intake.register_case(
             by=None,
@@ -122,9 +125,22 @@ def submit_petition(
         )
         if not registration.created:  # the same form again, after a day: it counts nothing
             transaction.set_rollback(True)
-            return Submission(registration.case, RESENT)
+            return Submission(_sent_by(registration.case, phone), RESENT)
         write_log(registration.case, None, CaseLog.Action.NOTE, consent_note())
     return Submission(registration.case, CREATED)
+
+
+FORM_USED = _lazy(
+    "This form was sent already. Open the petition form again to send a new petition."
+)
+
+
+def _sent_by(case: Case, phone: str) -> Case:
+    """The case the form's token found, if this visitor may see it again: an online case of
+    the same phone. Anything else is refused without a word about it."""
+    if case.channel == Channel.ONLINE and case.petitioner_phone_hash in lookup_hashes(phone):
+        return case
+    raise ValidationError(FORM_USED, code="form_used")
 
 
 def consent_note() -> str:

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from petitions import intake
@@ -34,10 +35,16 @@ from petitions.models import Case, CaseLog, Category, Channel, Classification, L
 from petitions.models_transfers import PlatformSender, WorkOrder  # noqa: F401
 from petitions.transfer_orders import Order
 
-# Submission tokens derived from the order: the same order can only ever register one case.
-TOKEN_NAMESPACE = uuid.UUID("5b0f6c0e-12a4-4e1c-9f4b-0d7e3f2a1369")
 PLATFORMS = {channel.value: channel for channel in HOTLINE_CHANNELS}
 MAX_BATCH_ROWS = 500
+
+
+def order_token(channel: str, number: str) -> uuid.UUID:
+    """The submission token of a platform's order: the same order can only ever register one
+    case. Keyed by SECRET_KEY: an order number is no secret, and a token must not be guessable
+    (the online form shows the case a token found to whoever sends it)."""
+    digest = salted_hmac("petitions.transfers.order_token", f"{channel}:{number}").digest()
+    return uuid.UUID(bytes=digest[:16], version=4)
 
 
 def platform_for_token(token: str) -> str | None:
@@ -104,7 +111,7 @@ def _import_one(channel: str, order: Order, by, source: str, file_name: str) -> 
     existing = WorkOrder.objects.filter(platform=channel, number=order.number).first()
     if existing is not None:
         return Outcome(order, existing.case, created=False)
-    token = uuid.uuid5(TOKEN_NAMESPACE, f"{channel}:{order.number}")
+    token = order_token(channel, order.number)
     try:
         result = intake.register_case(by=by, submission_token=token, **_case_fields(channel, order))
     except ValidationError as error:
