@@ -58,8 +58,10 @@ def days(request):
 def _day_context(duty: Duty, places_form: PlacesForm | None = None) -> dict:
     day = AppointmentDay.objects.filter(duty=duty).first()
     if places_form is None:
-        initial = {"places": day.places, "slots": "\n".join(day.slots), "version": day.version}
-        places_form = PlacesForm(initial=initial if day else {"places": 0})
+        initial = {"places": 0}  # a day not opened yet
+        if day is not None:
+            initial = {"places": day.places, "slots": "\n".join(day.slots), "version": day.version}
+        places_form = PlacesForm(initial=initial)
     bookings = list(duty.appointments.order_by("slot", "created_at", "id"))
     for booking in bookings:
         booking.register_form = RegisterForm(
