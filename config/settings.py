@@ -493,6 +493,8 @@ LOOKUP_ATTEMPTS_PER_HOUR = env_int("LOOKUP_ATTEMPTS_PER_HOUR", 10, minimum=1)
 # (petitions/online.py): a citizen rarely has more; a robot is stopped early.
 ONLINE_PETITIONS_PER_PHONE = env_int("ONLINE_PETITIONS_PER_PHONE", 3, minimum=1)
 ONLINE_PETITIONS_PER_ADDRESS = env_int("ONLINE_PETITIONS_PER_ADDRESS", 10, minimum=1)
+# Appointments booked from one visitor's address on one day (one address cannot fill a day).
+APPOINTMENTS_PER_ADDRESS = env_int("APPOINTMENTS_PER_ADDRESS", 3, minimum=1)
 # 32 random bytes, urlsafe base64: encrypts petitioners' ID numbers, phones and addresses.
 # Several keys, comma-separated and newest first, while rotating: the newest encrypts, all
 # decrypt (README, "Keys"). Unset, development keeps one key in PETITIONER_DATA_KEY_FILE,

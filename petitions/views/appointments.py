@@ -64,7 +64,12 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             return _elsewhere(request)
         elif form.is_valid():
             try:
-                booking = appointments.book(duty, today=today, **form.booking_fields())
+                booking = appointments.book(
+                    duty,
+                    today=today,
+                    address=ratelimit.client_address(request),
+                    **form.booking_fields(),
+                )
             except ValidationError as error:
                 _form_errors(form, error)
             else:
