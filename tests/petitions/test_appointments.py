@@ -157,6 +157,13 @@ def test_more_than_five_representatives_are_refused(client, duty):
     assert not Appointment.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["name", "location", "matter"])
+def test_a_null_character_is_refused_next_to_its_field(client, duty, field):
+    response = client.post(f"/appointments/day/{duty.pk}/", form(**{field: "工地\x00噪音"}))
+    assert response.context["form"].errors[field] == ["Null characters are not allowed."]
+    assert not Appointment.objects.exists()
+
+
 def test_a_slot_outside_the_days_slots_is_refused(client, duty):
     response = client.post(f"/appointments/day/{duty.pk}/", form(slot="13:00-14:00"))
     assert response.status_code == 200

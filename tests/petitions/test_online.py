@@ -213,6 +213,14 @@ def test_the_text_is_capped(client):
     assert not Case.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["petitioner_name", "location", "title", "content"])
+def test_a_null_character_is_refused_next_to_its_field(client, field):
+    response = send(client, **{field: "砖厂\x00粉尘"})
+    assert response.status_code == 400
+    assert errors_of(response)[field] == ["Null characters are not allowed."]
+    assert not Case.objects.exists()
+
+
 def test_a_refused_form_keeps_what_was_typed(client):
     response = send(client, petitioner_phone="12345", title="化工厂夜间排放异味")
     page = response.content.decode()

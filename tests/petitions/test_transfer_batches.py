@@ -102,6 +102,35 @@ def test_a_bad_row_imports_nothing_and_is_named(office):
     assert WorkOrder.objects.count() == 0
 
 
+def test_a_date_cell_out_of_range_is_named_not_an_error(office):
+    far = datetime.datetime(9999, 12, 31, 23, 59)
+    response = upload(office, order_row("GD001", 来电时间=far), order_row("GD002", 办理时限=far))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Row 2 · Time of the order: The year must be between 2000 and 2100." in page
+    assert "Row 3 · Requested deadline: The year must be between 2000 and 2100." in page
+    assert Case.objects.count() == 0
+
+
+def test_a_null_character_in_a_row_is_named(office):
+    """(openpyxl will not write one into a file; a file from elsewhere can hold one.)"""
+    from petitions.transfer_orders import clean_order
+
+    order, errors = clean_order(
+        {
+            "number": "GD001",
+            "ordered_at": "2025-03-12 09:30",
+            "address": "双塔区\x00",
+            "content": "油烟",
+        },
+        now=datetime.datetime(2025, 3, 12, 14, tzinfo=datetime.UTC),
+        row=2,
+    )
+    assert order is None
+    assert errors == {"address": ["Null characters are not allowed."]}
+
+
 def test_a_missing_field_and_an_unknown_district_are_named(office):
     response = upload(office, order_row("GD001", 诉求内容=""), order_row("GD002", 地址="某小区"))
 
