@@ -204,3 +204,18 @@ def test_the_row_messages_are_in_chinese_by_default(client_of, clerk):
     page = response.content.decode()
     assert "未导入任何工单" in page
     assert "第2行 · 来电时间: 时间请写成2025-03-12 09:30（日期和时刻）。" in page
+
+
+def test_a_batch_is_imported_by_one_function_the_page_calls(clerk):
+    """transfers.import_batch: every row checked, then all imported, or none with messages."""
+    from petitions import transfers
+
+    good = {"number": "GD001", "ordered_at": "2025-03-12 09:30", "address": "双塔区友谊小区"}
+    good["content"] = "饭店油烟直排。"
+    bad = {**good, "number": "GD002", "phone": "12345"}
+    refused = transfers.import_batch("12345", [(2, good), (3, bad)], by=clerk, file_name="a.xlsx")
+    assert refused.outcomes == [] and [error[0] for error in refused.row_errors] == [3]
+    assert Case.objects.count() == 0
+    batch = transfers.import_batch("12345", [(2, good)], by=clerk, file_name="a.xlsx")
+    assert (batch.created, batch.row_errors) == (1, [])
+    assert WorkOrder.objects.get().file_name == "a.xlsx"
