@@ -22,7 +22,7 @@ from petitions.forms.appointments import (
 )
 from petitions.models import Appointment
 from petitions.models_appointments import AppointmentState
-from petitions.views.cases import _form_errors
+from petitions.views._forms import form_errors
 from schedules import appointment_days
 from schedules.appointment_models import AppointmentDay
 from schedules.models import Duty
@@ -101,7 +101,7 @@ def set_places(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The day's places are saved."))
             return redirect("appointments:office_day", duty.pk)
