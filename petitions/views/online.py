@@ -63,6 +63,9 @@ def _sent(request: HttpRequest, submission: online.Submission) -> HttpResponse:
         "case": submission.case,
         "shows_code": submission.shows_code,
         "duplicate": submission.outcome == online.DUPLICATE,
+        # A duplicate keeps the first petition as it was: files sent again are not added.
+        "files_dropped": submission.outcome == online.DUPLICATE
+        and bool(request.FILES.getlist("attachments")),
         "lookup_url": request.build_absolute_uri(reverse("lookup:form")),
     }
     return render(request, "petitions/online_sent.html", context)

@@ -287,6 +287,22 @@ def test_the_same_phone_and_text_within_a_day_is_one_case_without_its_code(clien
     assert "李秀英" not in page
 
 
+def test_a_duplicate_s_files_are_not_added_and_the_page_says_so(client, noon):
+    send(client)
+    noon.shift(datetime.timedelta(hours=1))
+    upload = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
+    response = send(client, address="198.51.100.1", attachments=[upload])
+    page = response.content.decode()
+    assert "already received" in page
+    assert "The files sent with this form were not added to the case." in page
+    assert not Attachment.objects.exists()
+
+
+def test_a_duplicate_without_files_says_nothing_of_files(client):
+    send(client)
+    assert 'id="files-dropped"' not in send(client, address="198.51.100.1").content.decode()
+
+
 def test_the_same_text_a_day_later_is_a_new_case(client, noon):
     send(client)
     noon.shift(datetime.timedelta(hours=24, minutes=1))
