@@ -213,14 +213,6 @@ def test_the_text_is_capped(client):
     assert not Case.objects.exists()
 
 
-@pytest.mark.parametrize("field", ["petitioner_name", "location", "title", "content"])
-def test_a_null_character_is_refused_next_to_its_field(client, field):
-    response = send(client, **{field: "砖厂\x00粉尘"})
-    assert response.status_code == 400
-    assert errors_of(response)[field] == ["Null characters are not allowed."]
-    assert not Case.objects.exists()
-
-
 def test_a_refused_form_keeps_what_was_typed(client):
     response = send(client, petitioner_phone="12345", title="化工厂夜间排放异味")
     page = response.content.decode()
@@ -285,22 +277,6 @@ def test_the_same_phone_and_text_within_a_day_is_one_case_without_its_code(clien
     assert case.number in page
     assert case.query_code not in page
     assert "李秀英" not in page
-
-
-def test_a_duplicate_s_files_are_not_added_and_the_page_says_so(client, noon):
-    send(client)
-    noon.shift(datetime.timedelta(hours=1))
-    upload = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
-    response = send(client, address="198.51.100.1", attachments=[upload])
-    page = response.content.decode()
-    assert "already received" in page
-    assert "The files sent with this form were not added to the case." in page
-    assert not Attachment.objects.exists()
-
-
-def test_a_duplicate_without_files_says_nothing_of_files(client):
-    send(client)
-    assert 'id="files-dropped"' not in send(client, address="198.51.100.1").content.decode()
 
 
 def test_the_same_text_a_day_later_is_a_new_case(client, noon):

@@ -1,18 +1,21 @@
-"""A form's submission token shows a case again only to whoever sent it: an online case of the
-same phone. A token that reaches another case (a hotline order's, another phone's) is refused
-and the page says nothing of that case."""
+"""What the online form tells a visitor of others' petitions: a form's submission token shows a
+case again only to whoever sent it (an online case of the same phone; a token that reaches
+another case is refused, saying nothing of it); a duplicate's files; null characters."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from petitions import transfers
-from petitions.models import Case, Channel, SubmissionCount
-from tests.petitions.test_online import NOON, petition, send
+from petitions.models import Attachment, Case, Channel, SubmissionCount
+from tests.petitions.test_online import NOON, PNG, errors_of, petition, send
 from tests.petitions.transfer_helpers import json_order
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +27,9 @@ FORM_USED = "This form was sent already"
 
 
 @pytest.fixture(autouse=True)
-def _noon():
-    import time_machine
-
-    with time_machine.travel(NOON, tick=False):
-        yield
+def noon():
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -109,3 +110,27 @@ def test_the_sender_s_own_form_sent_again_still_shows_its_code(client):
     case = Case.objects.get()
     assert response.status_code == 200
     assert case.query_code in response.content.decode()
+
+
+def test_a_duplicate_s_files_are_not_added_and_the_page_says_so(client, noon):
+    send(client)
+    noon.shift(datetime.timedelta(hours=1))
+    upload = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
+    response = send(client, address="198.51.100.1", attachments=[upload])
+    page = response.content.decode()
+    assert "already received" in page
+    assert "The files sent with this form were not added to the case." in page
+    assert not Attachment.objects.exists()
+
+
+def test_a_duplicate_without_files_says_nothing_of_files(client):
+    send(client)
+    assert 'id="files-dropped"' not in send(client, address="198.51.100.1").content.decode()
+
+
+@pytest.mark.parametrize("field", ["petitioner_name", "location", "title", "content"])
+def test_a_null_character_is_refused_next_to_its_field(client, field):
+    response = send(client, **{field: "砖厂\x00粉尘"})
+    assert response.status_code == 400
+    assert errors_of(response)[field] == ["Null characters are not allowed."]
+    assert not Case.objects.exists()
