@@ -138,8 +138,8 @@ def import_orders(
 
     The rows are checked before (``clean_order``), but registering still holds the year's
     case-number lock (intake) from the first new order to the end of the batch: other
-    registrations wait that long (well under a second per hundred orders, and a batch has at
-    most ``MAX_BATCH_ROWS``). All or nothing is worth it for the office; an API order is one."""
+    registrations wait that long (a batch has at most ``MAX_BATCH_ROWS``; not measured yet).
+    All or nothing is worth it for the office; an API order is one."""
     channel = PLATFORMS[platform]
     if len(orders) > MAX_BATCH_ROWS:
         raise ValidationError(
