@@ -13,6 +13,7 @@ import contextlib
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,6 +30,8 @@ def deliver(message_id: int, *, last_try: bool) -> bool:
     message = _claim(message_id)
     if message is None:
         return False
+    if _held_for_quiet_hours(message):
+        return False
     try:
         _send(message)
     except Exception as error:
@@ -38,6 +41,24 @@ def deliver(message_id: int, *, last_try: bool) -> bool:
     Message.objects.filter(pk=message.pk).update(
         state=Message.State.SENT, sent_at=timezone.now(), last_error=""
     )
+    return True
+
+
+def _held_for_quiet_hours(message: Message) -> bool:
+    """A text message due in the quiet hours (a retry's backoff, a backlog, a worker back
+    from a restart after 21:00) goes back to ``queued`` with a new job for the morning; the
+    attempt does not count."""
+    if message.channel != Message.Channel.SMS:
+        return False
+    if sms.next_sending_time(timezone.localtime()) is None:
+        return False
+    from accounts import outbox  # the outbox defers through the task queue, which runs this
+
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+            state=Message.State.QUEUED, attempts=F("attempts") - 1
+        )
+        outbox.defer([message])  # scheduled for the end of the quiet hours
     return True
 
 

@@ -48,7 +48,7 @@ def queue_mail(
     with transaction.atomic(savepoint=False):
         stored = [_store(address, subject, body, about, dedupe_key) for address in addresses]
         queued = [message for message in stored if message is not None]
-        _defer(queued)
+        defer(queued)
     return queued
 
 
@@ -80,7 +80,7 @@ def queue_sms(
             topic,
         )
         if message is not None:
-            _defer([message])
+            defer([message])
     return message
 
 
@@ -120,7 +120,9 @@ def _dedupe(dedupe_key: str, address: str, channel: str) -> str | None:
     return (dedupe_key if channel == Message.Channel.SMS else f"{dedupe_key}:{address}")[:400]
 
 
-def _defer(messages: list[Message]) -> None:
+def defer(messages: list[Message]) -> None:
+    """Defer the jobs that send ``messages``; a text message in the quiet hours waits for
+    the morning."""
     if not messages:
         return
     job = tasks.send_message.configure().job  # the task, its queue and priority
@@ -152,5 +154,5 @@ def retry_message(message: Message, *, by=None) -> Message:
             )
         locked.state = Message.State.QUEUED
         locked.save(update_fields=["state"])
-        _defer([locked])
+        defer([locked])
     return locked

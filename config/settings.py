@@ -11,11 +11,8 @@ must set instead (accounts/checks.py). ``make run`` and ``make test`` also set `
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import os
-import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -27,53 +24,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.env import env_bool, env_int, env_keys, env_list, env_token
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off."
-    )
-
-
-def env_int(name: str, default: int, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
-    return value
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_token(name: str) -> str:
-    """A shared secret, or "" when unset; one too short to be safe stops start-up."""
-    value = os.environ.get(name, "").strip()
-    if value and (len(value) < 32 or not value.isascii() or not value.isprintable()):
-        raise ImproperlyConfigured(f"{name} must be at least 32 printable ASCII characters.")
-    return value
-
 
 DEBUG = env_bool("DEBUG", False)
 # This node's own folder: the embedded development database, development keys, and uploads
@@ -109,27 +62,6 @@ def env_or_generated(name: str, make) -> str:
             f"{name} is not set and {path} cannot be created or read ({error}): set {name}, "
             f"or make {VAR_DIR} writable by the application."
         ) from None
-
-
-def env_keys(name: str) -> str:
-    """Comma-separated keys, newest first, each urlsafe base64 of 32 bytes; a malformed one
-    stops start-up with its position. Empty when unset."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return ""
-    keys = [key.strip() for key in raw.split(",")]
-    for position, key in enumerate(keys, start=1):
-        where = name if len(keys) == 1 else f"{name}, key {position} of {len(keys)},"
-        try:
-            decoded = base64.urlsafe_b64decode(key.encode("ascii"))
-        except (ValueError, binascii.Error):
-            decoded = b""
-        if not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", key) or len(decoded) != 32:
-            raise ImproperlyConfigured(
-                f"{where} is not a key: each key is urlsafe base64 of 32 random bytes "
-                '(python -c "from petitions.crypto import generate_key; print(generate_key())").'
-            )
-    return ",".join(keys)
 
 
 SECRET_KEY = env_or_generated("SECRET_KEY", lambda: secrets.token_urlsafe(50))
@@ -493,6 +425,8 @@ LOOKUP_ATTEMPTS_PER_HOUR = env_int("LOOKUP_ATTEMPTS_PER_HOUR", 10, minimum=1)
 # (petitions/online.py): a citizen rarely has more; a robot is stopped early.
 ONLINE_PETITIONS_PER_PHONE = env_int("ONLINE_PETITIONS_PER_PHONE", 3, minimum=1)
 ONLINE_PETITIONS_PER_ADDRESS = env_int("ONLINE_PETITIONS_PER_ADDRESS", 10, minimum=1)
+# Appointments booked from one visitor's address on one day (one address cannot fill a day).
+APPOINTMENTS_PER_ADDRESS = env_int("APPOINTMENTS_PER_ADDRESS", 3, minimum=1)
 # 32 random bytes, urlsafe base64: encrypts petitioners' ID numbers, phones and addresses.
 # Several keys, comma-separated and newest first, while rotating: the newest encrypts, all
 # decrypt (README, "Keys"). Unset, development keeps one key in PETITIONER_DATA_KEY_FILE,

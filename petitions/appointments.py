@@ -15,6 +15,7 @@ import datetime
 import hmac
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.outbox import queue_sms
-from petitions import appointment_texts, intake, texts
+from petitions import appointment_texts, day_counts, intake, texts
 from petitions.crypto import lookup_hash, lookup_hashes
 from petitions.models import Channel
 from petitions.models_appointments import Appointment, AppointmentState
@@ -54,17 +55,26 @@ def _refused(message: str, code: str, field: str | None = None) -> ValidationErr
 # --- Booking ----------------------------------------------------------------------------------
 
 
-def book(duty: Duty, *, today: datetime.date, **fields) -> Appointment:
+def book(duty: Duty, *, today: datetime.date, address: str = "", **fields) -> Appointment:
     """Book a place on ``duty`` for a citizen; ``fields`` are validated and normalised (E.164
-    phone). One active booking per phone and day; none once the day is full or closed."""
+    phone). One active booking per phone and day; none once the day is full or closed; at
+    most ``APPOINTMENTS_PER_ADDRESS`` bookings a day from the visitor's ``address``, so that
+    one address cannot take a whole day's places."""
     unknown = set(fields) - set(BOOKING_FIELDS)
     if unknown:
         raise TypeError(f"book() got unexpected fields: {sorted(unknown)}")
+    day_counts.sweep_past_days(today)
+    address_key = (f"booking-address:{lookup_hash(address or 'unknown')}",)
     try:
         with transaction.atomic(), pghistory.context(reason="appointment booked"):
+            # The address's count first, then the day (the lock order of every booking).
+            booked_today = day_counts.locked(address_key, today)[address_key[0]]
             day = _open_day(duty, today)
             _check_slot(day, fields.get("slot", ""))
             _check_no_booking_yet(duty, fields["phone"])
+            if booked_today >= settings.APPOINTMENTS_PER_ADDRESS:
+                raise _not_taken("address_limit")
+            day_counts.add_one(address_key, today)
             appointment = Appointment.objects.create(
                 duty=duty,
                 code=new_query_code(),
@@ -74,7 +84,7 @@ def book(duty: Duty, *, today: datetime.date, **fields) -> Appointment:
             AppointmentDay.objects.filter(pk=day.pk).update(taken=F("taken") + 1)
             transaction.on_commit(public_cache.new_stamp)
     except IntegrityError as error:  # the unique booking per phone, booked at the same moment
-        raise _already_booked() from error
+        raise _not_taken("already_booked") from error
     return appointment
 
 
@@ -104,21 +114,22 @@ def _check_slot(day: AppointmentDay, slot: str) -> None:
         raise _refused(_("This day has no time slots to choose."), "slot", "slot")
 
 
-def _already_booked() -> ValidationError:
+def _not_taken(code: str) -> ValidationError:
+    """A booking refused because of this phone or this address: one wording for both, which
+    tells nobody whether another person's phone has booked the day."""
     return _refused(
         _(
-            "This phone already has an appointment on this day. Look it up with your booking "
-            "code to see or cancel it."
+            "We could not take this booking. If you have booked this day already, find your "
+            "booking with its booking code; otherwise call the petition office."
         ),
-        "already_booked",
-        "phone",
+        code,
     )
 
 
 def _check_no_booking_yet(duty: Duty, phone: str) -> None:
     hashes = lookup_hashes(phone)
     if Appointment.objects.active().filter(duty=duty, phone_hash__in=hashes).exists():
-        raise _already_booked()
+        raise _not_taken("already_booked")
 
 
 def _free_place(appointment: Appointment) -> None:

@@ -16,7 +16,9 @@ Around it, the rules against abuse and double counting:
   visitor is told its number, never its query code (only whoever sent the first one saw that,
   and the phone has it).
 * **The same form sent twice** (a double tap, a reload: its submission token) is the same case,
-  shown again with its query code: only the visitor who holds the form has the token.
+  shown again with its query code, but only if it is an online case of the same phone: a
+  token is no secret the office can count on (another channel's case, a form copied), so a
+  token that leads anywhere else is refused, saying nothing of that case.
 """
 
 from __future__ import annotations
@@ -29,14 +31,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from petitions import intake
+from petitions import day_counts, intake
 from petitions.caselog import write_log
 from petitions.crypto import lookup_hash, lookup_hashes
-from petitions.models import Case, CaseLog, Channel, SubmissionCount
+from petitions.models import Case, CaseLog, Channel
 
 CREATED = "created"  # a new case
 RESENT = "resent"  # the same form again: its case, query code included
@@ -46,17 +49,6 @@ DUPLICATE_WINDOW = datetime.timedelta(days=1)
 # The version of the consent text on the form (templates/petitions/online_form.html): the log
 # of each case says which one the petitioner agreed to.
 CONSENT_VERSION = "2026-11"
-
-TABLE = SubmissionCount._meta.db_table
-# Lock the two keys' rows for this transaction (made with 0 the first time), address first, and
-# read their counts.
-LOCK_COUNTS = f"""
-INSERT INTO {TABLE} AS c (key, day, submissions)
-VALUES (%(address)s, %(day)s, 0), (%(phone)s, %(day)s, 0)
-ON CONFLICT (key, day) DO UPDATE SET submissions = c.submissions
-RETURNING key, submissions
-"""
-_swept_on: list[datetime.date] = []  # the day this process last deleted past days
 
 
 @dataclass(frozen=True)
@@ -95,23 +87,22 @@ def submit_petition(
     now = timezone.now()
     day = timezone.localdate(now)
     phone = fields["petitioner_phone"]
-    _sweep_past_days(day)
+    day_counts.sweep_past_days(day)
+    keys = (f"address:{lookup_hash(address or 'unknown')}", f"phone:{lookup_hash(phone)}")
     with transaction.atomic():
-        by_address, by_phone = _locked_counts(
-            f"address:{lookup_hash(address or 'unknown')}", f"phone:{lookup_hash(phone)}", day
-        )
+        counts = day_counts.locked(keys, day)  # address first, then phone
         earlier = duplicate_of(phone, fields["content"], now)
         if earlier is not None:
             resent = earlier.submission_token == submission_token
             return Submission(earlier, RESENT if resent else DUPLICATE)
         try:
-            _check_limits(by_address, by_phone)
+            _check_limits(counts[keys[0]], counts[keys[1]])
         except LimitReached:
             existing = intake.registered_with(submission_token)  # a reload a day later
             if existing is None:
                 raise
-            return Submission(existing, RESENT)
-        _add_one(by_address, by_phone)  # before the number is taken: its lock is held less
+            return Submission(_sent_by(existing, phone), RESENT)
+        day_counts.add_one(keys, day)  # before the number is taken: its lock is held less
         registration = intake.register_case(
             by=None,
             submission_token=submission_token,
@@ -122,9 +113,22 @@ def submit_petition(
         )
         if not registration.created:  # the same form again, after a day: it counts nothing
             transaction.set_rollback(True)
-            return Submission(registration.case, RESENT)
+            return Submission(_sent_by(registration.case, phone), RESENT)
         write_log(registration.case, None, CaseLog.Action.NOTE, consent_note())
     return Submission(registration.case, CREATED)
+
+
+FORM_USED = _lazy(
+    "This form was sent already. Open the petition form again to send a new petition."
+)
+
+
+def _sent_by(case: Case, phone: str) -> Case:
+    """The case the form's token found, if this visitor may see it again: an online case of
+    the same phone. Anything else is refused without a word about it."""
+    if case.channel == Channel.ONLINE and case.petitioner_phone_hash in lookup_hashes(phone):
+        return case
+    raise ValidationError(FORM_USED, code="form_used")
 
 
 def consent_note() -> str:
@@ -150,58 +154,17 @@ def duplicate_of(phone: str, content: str, now: datetime.datetime) -> Case | Non
     return Case.objects.get(pk=pk) if pk else None
 
 
-@dataclass(frozen=True)
-class _Count:
-    key: str
-    day: datetime.date
-    submissions: int
-
-
-def _sweep_past_days(day: datetime.date) -> None:
-    """Once a day in each process, apart from any registration (whose rollback would keep
-    them): delete the counts of the days that are over. They are of no use then, and the
-    office keeps no trace of visitors."""
-    if _swept_on == [day]:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE day < %s", [day])
-    _swept_on[:] = [day]
-
-
-def _locked_counts(address: str, phone: str, day: datetime.date) -> tuple[_Count, _Count]:
-    """The day's counts under the address's and the phone's keys, their rows locked until the
-    transaction ends."""
-    with connection.cursor() as cursor:
-        cursor.execute(LOCK_COUNTS, {"address": address, "phone": phone, "day": day})
-        counts = dict(cursor.fetchall())
-    return _Count(address, day, counts[address]), _Count(phone, day, counts[phone])
-
-
-def _check_limits(by_address: _Count, by_phone: _Count) -> None:
-    if by_phone.submissions >= settings.ONLINE_PETITIONS_PER_PHONE:
+def _check_limits(by_address: int, by_phone: int) -> None:
+    """The day's limits; the refusal is the same for both and names no number: it must not
+    tell a visitor what another person's phone has sent."""
+    if (
+        by_phone >= settings.ONLINE_PETITIONS_PER_PHONE
+        or by_address >= settings.ONLINE_PETITIONS_PER_ADDRESS
+    ):
         raise LimitReached(
             _(
-                "This phone number has already sent %(count)d petitions today, the most one "
-                "number may send in a day. Please try again tomorrow, or call or visit the "
-                "petition office."
-            )
-            % {"count": by_phone.submissions},
-            field="petitioner_phone",
-        )
-    if by_address.submissions >= settings.ONLINE_PETITIONS_PER_ADDRESS:
-        raise LimitReached(
-            _(
-                "Too many petitions were sent from your network today. Please try again "
+                "No more petitions can be taken online from you today. Please try again "
                 "tomorrow, or call or visit the petition office."
             ),
             field=None,
-        )
-
-
-def _add_one(*counts: _Count) -> None:
-    """One more petition under each key (their rows are locked by this transaction)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {TABLE} SET submissions = submissions + 1 WHERE day = %s AND key = ANY(%s)",
-            [counts[0].day, [count.key for count in counts]],
         )

@@ -104,6 +104,18 @@ def _text(value: Any) -> str:
     return str(value).strip()  # Chinese punctuation in the text stays as written
 
 
+YEARS = range(2000, 2101)  # beyond them a date is a typing error (and may not convert at all)
+
+
+def _within_years(moment: datetime.date) -> None:
+    if moment.year not in YEARS:
+        raise ValidationError(
+            _("The year must be between %(first)d and %(last)d.")
+            % {"first": YEARS[0], "last": YEARS[-1]},
+            code="year",
+        )
+
+
 def _moment(value: Any) -> datetime.datetime:
     """A date-time cell (datetime), or text as the platforms write it; naive means local."""
     if isinstance(value, datetime.datetime):
@@ -112,6 +124,7 @@ def _moment(value: Any) -> datetime.datetime:
         moment = datetime.datetime.combine(value, datetime.time())
     else:
         moment = _parse_moment(unicodedata.normalize("NFKC", _text(value)))
+    _within_years(moment)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -133,20 +146,27 @@ def _parse_moment(text: str) -> datetime.datetime:
 
 def _day(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
+        _within_years(value)
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, datetime.date):
+        _within_years(value)
         return value
     text = unicodedata.normalize("NFKC", _text(value))
     for pattern in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            day = datetime.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        _within_years(day)
+        return day
     try:  # a deadline with a time of day: the day counts
-        return timezone.localtime(_moment(text)).date()
-    except ValidationError:
+        moment = _moment(text)
+    except ValidationError as error:
+        if error.code == "year":
+            raise
         message = _("Write the deadline as a date, e.g. 2025-03-20.")
         raise ValidationError(message, code="date") from None
+    return timezone.localtime(moment).date()
 
 
 def recognise_district(value: str, address: str) -> str:
@@ -175,6 +195,8 @@ def _checked(name: str, raw: Any) -> Any:
             return None
         return _moment(raw) if name == "ordered_at" else _day(raw)
     text = _text(raw)
+    if "\x00" in text:  # no database stores it; nobody types it
+        raise ValidationError(_("Null characters are not allowed."), code="null")
     if name in ("number", "district"):
         text = unicodedata.normalize("NFKC", text)  # full-width digits and letters
     if name == "number":

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import hmac
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pghistory
@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from petitions import intake
@@ -32,12 +33,18 @@ from petitions.caselog import write_log
 from petitions.choices import HOTLINE_CHANNELS
 from petitions.models import Case, CaseLog, Category, Channel, Classification, Letter, State
 from petitions.models_transfers import PlatformSender, WorkOrder  # noqa: F401
-from petitions.transfer_orders import Order
+from petitions.transfer_orders import FIELD_LABELS, Order, clean_order
 
-# Submission tokens derived from the order: the same order can only ever register one case.
-TOKEN_NAMESPACE = uuid.UUID("5b0f6c0e-12a4-4e1c-9f4b-0d7e3f2a1369")
 PLATFORMS = {channel.value: channel for channel in HOTLINE_CHANNELS}
 MAX_BATCH_ROWS = 500
+
+
+def order_token(channel: str, number: str) -> uuid.UUID:
+    """The submission token of a platform's order: the same order can only ever register one
+    case. Keyed by SECRET_KEY: an order number is no secret, and a token must not be guessable
+    (the online form shows the case a token found to whoever sends it)."""
+    digest = salted_hmac("petitions.transfers.order_token", f"{channel}:{number}").digest()
+    return uuid.UUID(bytes=digest[:16], version=4)
 
 
 def platform_for_token(token: str) -> str | None:
@@ -84,11 +91,55 @@ def duplicate_rows(orders: Sequence[Order]) -> dict[int, str]:
     return repeated
 
 
+@dataclass
+class Batch:
+    """What importing a file gave: every row's outcome, or each bad row's messages
+    (row number or None, the field's label, the messages) and nothing imported."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    row_errors: list[tuple[int | None, str, list[str]]] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return sum(outcome.created for outcome in self.outcomes)
+
+
+def import_batch(
+    platform: str, rows: Iterable[tuple[int, Mapping]], *, by, file_name: str
+) -> Batch:
+    """An Excel batch: every row is checked first, then all are imported, or none, with each
+    bad row's messages."""
+    now = timezone.now()
+    orders, row_errors = [], []
+    for row, raw in rows:
+        order, errors = clean_order(raw, now=now, row=row)
+        if order is None:
+            row_errors += [(row, FIELD_LABELS[name], msgs) for name, msgs in errors.items()]
+        else:
+            orders.append(order)
+    for row, message in duplicate_rows(orders).items():
+        row_errors.append((row, FIELD_LABELS["number"], [message]))
+    if row_errors:
+        return Batch(row_errors=sorted(row_errors, key=lambda error: error[0] or 0))
+    try:
+        outcomes = import_orders(
+            platform, orders, by=by, source=WorkOrder.Source.EXCEL, file_name=file_name
+        )
+    except ValidationError as error:
+        return Batch(row_errors=[(None, "", error.messages)])
+    return Batch(outcomes=outcomes)
+
+
 def import_orders(
     platform: str, orders: Sequence[Order], *, by, source: str, file_name: str = ""
 ) -> list[Outcome]:
     """Register each order that is new, in one transaction; orders imported before are
-    reported, not touched. A refusal from intake names its row and rolls the batch back."""
+    reported, not touched. A refusal from intake names its row and rolls the batch back.
+
+    The rows are checked before (``clean_order``), but registering still holds the year's
+    case-number lock (intake) from the first new order to the end of the batch: other
+    registrations wait that long (a batch has at most ``MAX_BATCH_ROWS``; not measured yet).
+    All or nothing is worth it for the office; an API order is one."""
     channel = PLATFORMS[platform]
     if len(orders) > MAX_BATCH_ROWS:
         raise ValidationError(
@@ -104,7 +155,7 @@ def _import_one(channel: str, order: Order, by, source: str, file_name: str) -> 
     existing = WorkOrder.objects.filter(platform=channel, number=order.number).first()
     if existing is not None:
         return Outcome(order, existing.case, created=False)
-    token = uuid.uuid5(TOKEN_NAMESPACE, f"{channel}:{order.number}")
+    token = order_token(channel, order.number)
     try:
         result = intake.register_case(by=by, submission_token=token, **_case_fields(channel, order))
     except ValidationError as error:

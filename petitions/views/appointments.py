@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from petitions import appointments, ratelimit
 from petitions.forms.appointments import BookingForm, FindBookingForm
 from petitions.models import Appointment, ReferralReason
-from petitions.views.cases import _form_errors
+from petitions.views._forms import form_errors
 from schedules import appointment_days
 from schedules.appointment_models import AppointmentDay
 from schedules.models import Duty
@@ -64,9 +64,14 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             return _elsewhere(request)
         elif form.is_valid():
             try:
-                booking = appointments.book(duty, today=today, **form.booking_fields())
+                booking = appointments.book(
+                    duty,
+                    today=today,
+                    address=ratelimit.client_address(request),
+                    **form.booking_fields(),
+                )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 request.session.cycle_key()
                 request.session[SESSION_KEY] = booking.pk

@@ -24,7 +24,7 @@ from petitions.forms.appointments import (
 )
 from petitions.models import Appointment
 from petitions.models_appointments import AppointmentState
-from petitions.views.cases import _form_errors
+from petitions.views._forms import form_errors
 from schedules import appointment_days
 from schedules.appointment_models import AppointmentDay
 from schedules.models import Duty
@@ -69,8 +69,10 @@ def _texts_by_booking(bookings: list[Appointment]) -> dict[str, list[Message]]:
 def _day_context(duty: Duty, places_form: PlacesForm | None = None) -> dict:
     day = AppointmentDay.objects.filter(duty=duty).first()
     if places_form is None:
-        initial = {"places": day.places, "slots": "\n".join(day.slots), "version": day.version}
-        places_form = PlacesForm(initial=initial if day else {"places": 0})
+        initial = {"places": 0}  # a day not opened yet
+        if day is not None:
+            initial = {"places": day.places, "slots": "\n".join(day.slots), "version": day.version}
+        places_form = PlacesForm(initial=initial)
     bookings = list(duty.appointments.order_by("slot", "created_at", "id"))
     texts = _texts_by_booking(bookings)
     for booking in bookings:
@@ -112,7 +114,7 @@ def set_places(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The day's places are saved."))
             return redirect("appointments:office_day", duty.pk)

@@ -38,20 +38,12 @@ from petitions.forms.cases import (
 from petitions.forms.letters import ApproveForm, DraftForm, EvidenceNoteForm
 from petitions.matters import classify_case
 from petitions.models import CLOSED_STATES, Case, State
+from petitions.views._forms import form_errors
 from petitions.views.casework import CASEWORK_STEPS
 from petitions.views.letters import case_papers
 from petitions.views.stats import leader_home
 from petitions.views.steps import LETTER_STEPS, Step, with_comment
 from schedules.models import Finding
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a workflow's ValidationError next to the form's fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible_case(request, pk: int) -> Case:
@@ -96,7 +88,7 @@ def case_new(request):
             try:
                 result = intake.register_case(by=request.user, **form.registration())
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 case = result.case
                 if result.created:
@@ -322,7 +314,7 @@ def case_act(request, pk: int, action: str):
             fresh = _visible_case(request, pk)
             return _detail(request, fresh, alert=error.messages, status=409)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
             status = _status_for(error)
             if action not in workflow.allowed_actions(request.user, case):
                 return _detail(request, case, alert=error.messages, status=status)

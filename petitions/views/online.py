@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from petitions import online, ratelimit
 from petitions.forms.online import OnlinePetitionForm
+from petitions.views._forms import form_errors
 
 FORM_TEMPLATE = "petitions/online_form.html"
 
@@ -46,7 +47,7 @@ def petition(request: HttpRequest) -> HttpResponse:
             form.add_error(limit.field, limit)
             status = 429
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             return _sent(request, submission)
     form.prepare_refused()
@@ -57,19 +58,14 @@ def _context(form: OnlinePetitionForm) -> dict:
     return {"form": form, "acceptance_days": settings.ACCEPTANCE_DAYS}
 
 
-def _form_errors(form: OnlinePetitionForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _sent(request: HttpRequest, submission: online.Submission) -> HttpResponse:
     context = {
         "case": submission.case,
         "shows_code": submission.shows_code,
         "duplicate": submission.outcome == online.DUPLICATE,
+        # A duplicate keeps the first petition as it was: files sent again are not added.
+        "files_dropped": submission.outcome == online.DUPLICATE
+        and bool(request.FILES.getlist("attachments")),
         "lookup_url": request.build_absolute_uri(reverse("lookup:form")),
     }
     return render(request, "petitions/online_sent.html", context)

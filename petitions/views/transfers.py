@@ -8,7 +8,7 @@ administrators (``access.may_import_transfers``). The pages show callers' work o
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,7 +19,6 @@ from petitions import access, transfers
 from petitions.forms.transfers import BatchForm, ReplyExportForm
 from petitions.models import Case, WorkOrder
 from petitions.transfer_files import reply_workbook
-from petitions.transfer_orders import FIELD_LABELS, clean_order
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT = 50
@@ -40,7 +39,15 @@ def transfer_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = BatchForm(request.POST, request.FILES)
         if form.is_valid():
-            context.update(_import_batch(request, form))
+            batch = transfers.import_batch(
+                form.cleaned_data["platform"],
+                form.cleaned_data["file"].rows,
+                by=request.user,
+                file_name=form.file_name,
+            )
+            context.update(
+                row_errors=batch.row_errors, outcomes=batch.outcomes, created=batch.created
+            )
         if not form.is_valid() or context["row_errors"]:
             status = 400
     else:
@@ -53,33 +60,6 @@ def transfer_page(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
     )
     return render(request, "petitions/transfers.html", context, status=status)
-
-
-def _import_batch(request: HttpRequest, form: BatchForm) -> dict:
-    """Check every row; import them all, or none with each bad row's messages."""
-    now = timezone.now()
-    orders, row_errors = [], []
-    for row, raw in form.cleaned_data["file"].rows:
-        order, errors = clean_order(raw, now=now, row=row)
-        if order is None:
-            row_errors += [(row, FIELD_LABELS[name], msgs) for name, msgs in errors.items()]
-        else:
-            orders.append(order)
-    for row, message in transfers.duplicate_rows(orders).items():
-        row_errors.append((row, FIELD_LABELS["number"], [message]))
-    if not row_errors:
-        try:
-            outcomes = transfers.import_orders(
-                form.cleaned_data["platform"],
-                orders,
-                by=request.user,
-                source=WorkOrder.Source.EXCEL,
-                file_name=form.file_name,
-            )
-        except ValidationError as error:
-            return {"row_errors": [(None, "", error.messages)]}
-        return {"outcomes": outcomes, "created": sum(o.created for o in outcomes)}
-    return {"row_errors": sorted(row_errors, key=lambda e: e[0] or 0)}
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:

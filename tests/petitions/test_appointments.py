@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Message
 from petitions import appointments
-from petitions.models import Appointment, ReferralReason
+from petitions.models import Appointment, ReferralReason, SubmissionCount
 from petitions.models_appointments import AppointmentState
 from schedules.appointment_days import open_for_appointments
 from schedules.appointment_models import AppointmentDay
@@ -70,6 +70,19 @@ def form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+BOOKING = {
+    "name": "张建国",
+    "district": "shuangta",
+    "location": "双塔区凌河街道",
+    "matter": "工地夜间施工噪音扰民。",
+    "category": "1",
+    "people_count": 1,
+    "representatives": "",
+    "petitioned_before": False,
+    "earlier_case_number": "",
+}
 
 
 def book(duty, **overrides) -> Appointment:
@@ -144,6 +157,13 @@ def test_more_than_five_representatives_are_refused(client, duty):
     assert not Appointment.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["name", "location", "matter"])
+def test_a_null_character_is_refused_next_to_its_field(client, duty, field):
+    response = client.post(f"/appointments/day/{duty.pk}/", form(**{field: "工地\x00噪音"}))
+    assert response.context["form"].errors[field] == ["Null characters are not allowed."]
+    assert not Appointment.objects.exists()
+
+
 def test_a_slot_outside_the_days_slots_is_refused(client, duty):
     response = client.post(f"/appointments/day/{duty.pk}/", form(slot="13:00-14:00"))
     assert response.status_code == 200
@@ -167,6 +187,68 @@ def test_the_same_phone_books_a_day_once(duty):
         book(duty, slot="10:00-11:00")
     assert code_of(refused.value) == "already_booked"
     assert Appointment.objects.count() == 1
+
+
+NOT_TAKEN = (
+    "We could not take this booking. If you have booked this day already, find your booking "
+    "with its booking code; otherwise call the petition office."
+)
+
+
+def test_a_stranger_typing_a_booked_phone_learns_nothing_of_its_booking(client, duty):
+    book(duty)
+    response = client.post(f"/appointments/day/{duty.pk}/", form(name="某人", matter="随便"))
+    page = response.content.decode()
+    assert response.context["form"].errors == {"__all__": [NOT_TAKEN]}
+    assert "already has an appointment" not in page
+    assert Appointment.objects.count() == 1
+
+
+@pytest.fixture
+def big_day(leader):
+    duty = make_duty(leader, datetime.date(2025, 3, 13))
+    open_for_appointments(duty, places=10, slots=[], version=None)
+    return duty
+
+
+def test_one_address_books_at_most_the_day_s_limit(client, big_day, settings):
+    settings.APPOINTMENTS_PER_ADDRESS = 2
+    url = f"/appointments/day/{big_day.pk}/"
+    for n in range(2):
+        client.post(url, form(phone=f"1390013900{n}", slot=""), REMOTE_ADDR="203.0.113.7")
+    response = client.post(url, form(phone="13900139009", slot=""), REMOTE_ADDR="203.0.113.7")
+    assert response.context["form"].errors == {"__all__": [NOT_TAKEN]}
+    assert Appointment.objects.count() == 2
+    assert AppointmentDay.objects.get(duty=big_day).taken == 2
+    other = client.post(url, form(phone="13900139009", slot=""), REMOTE_ADDR="198.51.100.1")
+    assert other.status_code == 302
+    assert Appointment.objects.count() == 3
+
+
+def test_a_refused_booking_does_not_use_up_the_address_s_limit(big_day, settings):
+    settings.APPOINTMENTS_PER_ADDRESS = 1
+    book(big_day, slot="")
+    with pytest.raises(ValidationError):
+        appointments.book(
+            big_day,
+            today=datetime.date(2025, 3, 3),
+            address="203.0.113.7",
+            **{**BOOKING, "phone": E164, "slot": ""},
+        )
+    appointments.book(
+        big_day,
+        today=datetime.date(2025, 3, 3),
+        address="203.0.113.7",
+        **{**BOOKING, "phone": "+8613900139000", "slot": ""},
+    )
+    assert Appointment.objects.count() == 2
+
+
+def test_the_address_count_keeps_no_address(client, big_day):
+    client.post(f"/appointments/day/{big_day.pk}/", form(slot=""), REMOTE_ADDR="203.0.113.7")
+    keys = list(SubmissionCount.objects.values_list("key", "submissions"))
+    assert len(keys) == 1 and keys[0][1] == 1
+    assert "203.0.113.7" not in keys[0][0]
 
 
 def test_the_last_place_goes_once(duty):

@@ -95,6 +95,15 @@ def test_the_office_list_shows_waiting_bookings(client_of, clerk, booking):
 # --- Places -----------------------------------------------------------------------------------
 
 
+def test_a_day_not_opened_yet_shows_its_empty_places_form(client_of, clerk, leader):
+    duty = make_duty(leader, BOOKING_DAY)
+    response = client_of(clerk).get(f"/appointments/office/day/{duty.pk}/")
+    assert response.status_code == 200
+    assert response.context["places_form"].initial == {"places": 0}
+    assert "Save places" in response.content.decode()
+    assert not AppointmentDay.objects.filter(duty=duty).exists()
+
+
 def test_the_office_sets_places_and_slots(client_of, clerk, leader):
     duty = make_duty(leader, BOOKING_DAY)
     client_of(clerk).post(

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import OperationalError, ProgrammingError, connection
 
-from config.settings import env_keys
+from config.env import env_keys
 from petitions import crypto, keyring, rotation
 from petitions.crypto import decrypt, encrypt, lookup_hash, lookup_hashes
 from petitions.keyring import DataKey, verify_keys

@@ -60,6 +60,13 @@ def petition(**overrides) -> dict:
     return data
 
 
+LIMIT = (
+    "No more petitions can be taken online from you today. Please try again tomorrow, or call "
+    "or visit the petition office."
+)
+NON_FIELD = "__all__"
+
+
 def send(client, address: str = "203.0.113.7", **overrides):
     return client.post(URL, petition(**overrides), REMOTE_ADDR=address)
 
@@ -306,8 +313,19 @@ def test_a_phone_sends_at_most_the_day_s_limit(client, settings):
         assert send(client, address=f"198.51.100.{n}", content=f"第{n}件事").status_code == 200
     response = send(client, address="198.51.100.9", content="第三件事")
     assert response.status_code == 429
-    assert "already sent 2 petitions today" in errors_of(response)["petitioner_phone"][0]
+    assert errors_of(response)[NON_FIELD] == [LIMIT]
     assert Case.objects.count() == 2
+
+
+def test_the_limit_s_refusal_tells_nothing_of_the_phone(client, settings):
+    """Another person's phone at its limit reads like any refusal: no count, no phone."""
+    settings.ONLINE_PETITIONS_PER_PHONE = 1
+    send(client)
+    response = send(client, address="198.51.100.9", content="别人用这个号码")
+    page = response.content.decode()
+    assert LIMIT in page
+    assert "phone" not in errors_of(response)[NON_FIELD][0]
+    assert "petitioner_phone" not in errors_of(response)
 
 
 def test_another_phone_is_not_held_by_one_phone_s_limit(client, settings):
@@ -323,7 +341,7 @@ def test_an_address_sends_at_most_the_day_s_limit(client, settings):
         send(client, petitioner_phone=f"1390013900{n}")
     response = send(client, petitioner_phone="13900139009")
     assert response.status_code == 429
-    assert "Too many petitions were sent from your network" in response.content.decode()
+    assert LIMIT in response.content.decode()
     assert Case.objects.count() == 2
 
 

@@ -113,6 +113,35 @@ def test_a_malformed_order_gets_a_message_per_field(client, db):
     assert Case.objects.count() == 0
 
 
+YEAR = "The year must be between 2000 and 2100."
+NULL = "Null characters are not allowed."
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"ordered_at": "0001-01-01T00:00:00+14:00"}, "ordered_at", YEAR),
+        ({"ordered_at": "0001-01-01 00:00"}, "ordered_at", YEAR),
+        ({"deadline": "9999-12-31T23:59:59-12:00"}, "deadline", YEAR),
+        ({"deadline": "9999-12-31"}, "deadline", YEAR),
+        ({"deadline": "0001-01-01T00:00:00+14:00"}, "deadline", YEAR),
+        ({"content": "\x00abc"}, "content", NULL),
+        ({"caller": "\x00"}, "caller", NULL),
+        ({"address": "双塔\x00"}, "address", NULL),
+        ({"order_number": "HX\x001"}, "number", NULL),
+    ],
+)
+def test_dates_out_of_range_and_null_characters_are_refused_per_field(
+    client, db, overrides, field, message
+):
+    response = post(client, json_order("HX-1", **overrides))
+
+    assert response.status_code == 400
+    assert response.json()["fields"][field] == [message]
+    assert Case.objects.count() == 0
+    assert WorkOrder.objects.count() == 0
+
+
 @pytest.mark.parametrize("body", ["{not json", "[1, 2]", b"\xff\xfe", '"text"'])
 def test_a_body_that_is_not_an_order_is_refused(client, db, body):
     response = post(client, body)

@@ -102,6 +102,35 @@ def test_a_bad_row_imports_nothing_and_is_named(office):
     assert WorkOrder.objects.count() == 0
 
 
+def test_a_date_cell_out_of_range_is_named_not_an_error(office):
+    far = datetime.datetime(9999, 12, 31, 23, 59)
+    response = upload(office, order_row("GD001", 来电时间=far), order_row("GD002", 办理时限=far))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Row 2 · Time of the order: The year must be between 2000 and 2100." in page
+    assert "Row 3 · Requested deadline: The year must be between 2000 and 2100." in page
+    assert Case.objects.count() == 0
+
+
+def test_a_null_character_in_a_row_is_named(office):
+    """(openpyxl will not write one into a file; a file from elsewhere can hold one.)"""
+    from petitions.transfer_orders import clean_order
+
+    order, errors = clean_order(
+        {
+            "number": "GD001",
+            "ordered_at": "2025-03-12 09:30",
+            "address": "双塔区\x00",
+            "content": "油烟",
+        },
+        now=datetime.datetime(2025, 3, 12, 14, tzinfo=datetime.UTC),
+        row=2,
+    )
+    assert order is None
+    assert errors == {"address": ["Null characters are not allowed."]}
+
+
 def test_a_missing_field_and_an_unknown_district_are_named(office):
     response = upload(office, order_row("GD001", 诉求内容=""), order_row("GD002", 地址="某小区"))
 
@@ -175,3 +204,18 @@ def test_the_row_messages_are_in_chinese_by_default(client_of, clerk):
     page = response.content.decode()
     assert "未导入任何工单" in page
     assert "第2行 · 来电时间: 时间请写成2025-03-12 09:30（日期和时刻）。" in page
+
+
+def test_a_batch_is_imported_by_one_function_the_page_calls(clerk):
+    """transfers.import_batch: every row checked, then all imported, or none with messages."""
+    from petitions import transfers
+
+    good = {"number": "GD001", "ordered_at": "2025-03-12 09:30", "address": "双塔区友谊小区"}
+    good["content"] = "饭店油烟直排。"
+    bad = {**good, "number": "GD002", "phone": "12345"}
+    refused = transfers.import_batch("12345", [(2, good), (3, bad)], by=clerk, file_name="a.xlsx")
+    assert refused.outcomes == [] and [error[0] for error in refused.row_errors] == [3]
+    assert Case.objects.count() == 0
+    batch = transfers.import_batch("12345", [(2, good)], by=clerk, file_name="a.xlsx")
+    assert (batch.created, batch.row_errors) == (1, [])
+    assert WorkOrder.objects.get().file_name == "a.xlsx"

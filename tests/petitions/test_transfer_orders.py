@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from config.settings import env_token
+from config.env import env_token
 from petitions.transfer_orders import clean_order, heading_field
 from schedules.models import District
 
