@@ -33,11 +33,12 @@ from petitions.models import Case, ReferralReason
 
 
 def lookup_address(case: Case | None = None) -> str:
-    """The public lookup page; with ``case``, its number already filled in (never the code)."""
+    """The public lookup page; with ``case``, its number already filled in (never the code), in
+    the short form lookup accepts (``2026-0014``): printed, it can be typed as read."""
     address = settings.PUBLIC_SITE_URL + reverse("lookup:form")
     if case is None:
         return address
-    return f"{address}?{urlencode({'number': case.number})}"
+    return f"{address}?{urlencode({'number': f'{case.year}-{case.sequence:04d}'})}"
 
 
 def topic_of(case: Case) -> str:
