@@ -104,6 +104,8 @@ def refresh() -> None:
 class LiveSource:
     """The rows grouped from the cases themselves (the definition; slow on a million)."""
 
+    kept_as: str | None = None  # which cases ``self.cases`` are, for ``kept_sql``'s key
+
     def __init__(self, cases: QuerySet | None = None) -> None:
         self.cases = Case.objects.all() if cases is None else cases
 
@@ -115,7 +117,8 @@ class LiveSource:
     ) -> list[dict[Key, Tally]]:
         """Each period's tallies per key (unit, leader, duty day): one query."""
         cases = self.cases if leader is None else self.cases.filter(leader=leader)
-        return [tally_by_key(rows) for rows in q.periods_facts(cases, periods, today)]
+        key = None if self.kept_as is None else (self.kept_as, leader and leader.pk)
+        return [tally_by_key(rows) for rows in q.periods_facts(cases, periods, today, key)]
 
     def answer_days(self, period: Period) -> dict[int, tuple[int, int]]:
         return q.answer_days_by_unit(self.cases, period)
@@ -201,6 +204,8 @@ def _day_rows(periods: list[Period], leader) -> list[dict]:
 
 class SummarySource(LiveSource):
     """The summary's sums for finished cases plus the live count of the open ones."""
+
+    kept_as = "open"
 
     def __init__(self) -> None:
         super().__init__(Case.objects.open())
