@@ -363,22 +363,42 @@ def _late(cases: QuerySet, today: datetime.date) -> QuerySet:
     return cases.open().alias(due_key=DUE_KEY).filter(due_key__lt=today)
 
 
-def overdue_by_unit(cases: QuerySet, today: datetime.date) -> dict[int, int]:
+def overdue_by_unit(
+    cases: QuerySet, today: datetime.date, key: str | None = None
+) -> dict[int, int]:
     """Open cases past their due date now, per unit (the register's "overdue" filter): an
-    index-only scan of ``case_open_due_unit_idx``."""
-    rows = cases.overdue(today).values("unit_id").annotate(n=Count("*")).order_by()
-    return {row["unit_id"]: row["n"] for row in rows}
+    index-only scan of ``case_open_due_unit_idx``. With a ``key`` saying which ``cases``
+    these are, the SQL is compiled once (``kept_sql``)."""
+
+    def build() -> QuerySet:
+        today_slot = Slot("today", DateField())
+        return cases.overdue(today_slot).values("unit_id").annotate(n=Count("*")).order_by()
+
+    kept = None if key is None else ("overdue_by_unit", key, settings_key())
+    return {row["unit_id"]: row["n"] for row in kept_rows(kept, build, {"today": today})}
 
 
-def answer_days_by_unit(cases: QuerySet, period: Period) -> dict[int, tuple[int, int]]:
-    """(days from acceptance to the answer summed, answers) per unit, for the average."""
-    lag = DayDiff(TruncDate("answered_at"), TruncDate("accepted_at"))
-    rows = (
-        cases.filter(received_in(period), accepted_at__isnull=False, answered_at__isnull=False)
-        .values("unit_id")
-        .annotate(days=Sum(lag), n=Count("id"))
-        .order_by()
-    )
+def answer_days_by_unit(
+    cases: QuerySet, period: Period, key: str | None = None
+) -> dict[int, tuple[int, int]]:
+    """(days from acceptance to the answer summed, answers) per unit, for the average (with a
+    ``key``, compiled once as :func:`overdue_by_unit`)."""
+
+    def build() -> QuerySet:
+        lag = DayDiff(TruncDate("answered_at"), TruncDate("accepted_at"))
+        return (
+            cases.filter(
+                received_between(*period_slots(1)[0]),
+                accepted_at__isnull=False,
+                answered_at__isnull=False,
+            )
+            .values("unit_id")
+            .annotate(days=Sum(lag), n=Count("id"))
+            .order_by()
+        )
+
+    kept = None if key is None else ("answer_days", key, settings_key())
+    rows = kept_rows(kept, build, period_values([period]))
     return {row["unit_id"]: (row["days"] or 0, row["n"]) for row in rows}
 
 

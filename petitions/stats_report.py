@@ -196,7 +196,7 @@ def _people_and_units(report: Report, source, tallies: dict, today) -> None:
         key=lambda item: item[1],
     )
     cases = Case.objects.all()
-    overdue = q.overdue_by_unit(cases, today)
+    overdue = q.overdue_by_unit(cases, today, "all")
     answered = source.answer_days(report.period)
     for key, tally in _retally(tallies, 0).items():
         if key is None:
