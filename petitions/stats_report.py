@@ -118,10 +118,17 @@ def _day_label(key: tuple) -> str:
     return f"{date:%Y-%m-%d} {Duty.Kind(kind).label}"
 
 
-def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
-    """Everything the page, the workbook and the document show for ``period``."""
+def build_report(
+    period: st.Period, today: datetime.date, cases=None, overdue_list: bool = True
+) -> Report:
+    """Everything the page, the workbook and the document show for ``period`` (the page
+    shows no list of overdue cases: ``overdue_list=False`` spares its query)."""
     with summary.reading(cases) as source:
-        return _build(source, period, today)
+        report = _build(source, period, today)
+        if overdue_list:
+            overdue = q.overdue_cases(Case.objects.all(), today)[:OVERDUE_LIST_ROWS]
+            report.overdue = list(overdue)
+        return report
 
 
 def _build(source, period: st.Period, today: datetime.date) -> Report:
@@ -195,8 +202,7 @@ def _people_and_units(report: Report, source, tallies: dict, today) -> None:
         ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
         key=lambda item: item[1],
     )
-    cases = Case.objects.all()
-    overdue = q.overdue_by_unit(cases, today, "all")
+    overdue = q.overdue_by_unit(Case.objects.all(), today, "all")
     answered = source.answer_days(report.period)
     for key, tally in _retally(tallies, 0).items():
         if key is None:
@@ -212,7 +218,6 @@ def _people_and_units(report: Report, source, tallies: dict, today) -> None:
             }
         )
     report.units.sort(key=lambda unit: unit["name"])
-    report.overdue = list(q.overdue_cases(cases, today)[:OVERDUE_LIST_ROWS])
 
 
 def _merge_days(days: dict) -> dict:
