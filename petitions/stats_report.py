@@ -70,18 +70,29 @@ class Report:
         return [(name, self.figures.cases[name]) for name in st.COMMAND_FIGURES]
 
 
-def _label(dimension: str, row: dict) -> str:
-    if row["value"] is None:
-        return _("Not classified")
+def _labeller(dimension: str):
+    """The label of a breakdown row's value, as a function; choices translated once."""
     if dimension in CHOICE_LABELS:
-        choices = CHOICE_LABELS[dimension]
-        return str(choices(row["value"]).label) if row["value"] in choices.values else row["value"]
+        labels = {value: str(label) for value, label in CHOICE_LABELS[dimension].choices}
+        return lambda row: labels.get(row["value"], row["value"])
     if dimension in ("unit", "leader"):
-        return row[f"{dimension}__name"]
+        return lambda row: row[f"{dimension}__name"]
     english = (get_language() or "").startswith("en")
     prefix = "industry__" if dimension == "industry" else ""
-    name = row[f"{prefix}name_en"] if english and row[f"{prefix}name_en"] else row[f"{prefix}name"]
-    return f"{row['industry__code']} {name}" if dimension == "industry" else name
+
+    def label(row: dict) -> str:
+        name = (
+            row[f"{prefix}name_en"] if english and row[f"{prefix}name_en"] else row[f"{prefix}name"]
+        )
+        return f"{row['industry__code']} {name}" if dimension == "industry" else name
+
+    return label
+
+
+def _label(dimension: str, row: dict, labeller=None) -> str:
+    if row["value"] is None:
+        return _("Not classified")
+    return (labeller or _labeller(dimension))(row)
 
 
 def breakdown(source, dimension: str, period: st.Period, total: int) -> list[BreakdownRow]:
@@ -89,10 +100,11 @@ def breakdown(source, dimension: str, period: st.Period, total: int) -> list[Bre
         with summary.reading() as source:
             return breakdown(source, dimension, period, total)
     periods = {"now": period, "prev": period.previous(), "yoy": period.year_earlier()}
+    labeller = _labeller(dimension)
     rows = [
         BreakdownRow(
             value="none" if row["value"] is None else row["value"],
-            label=_label(dimension, row),
+            label=_label(dimension, row, labeller),
             cases=row["now_cases"],
             people=row["now_people"],
             share=st.share(row["now_cases"], total),
@@ -113,9 +125,19 @@ def _retally(tallies: dict[tuple, st.Tally], index: int) -> dict:
     return merged
 
 
-def _day_label(key: tuple) -> str:
+def _day_label(key: tuple, kinds: dict | None = None) -> str:
     _unit, _leader, _duty, date, kind = key
-    return f"{date:%Y-%m-%d} {Duty.Kind(kind).label}"
+    kind_label = kinds[kind] if kinds else Duty.Kind(kind).label
+    return f"{date:%Y-%m-%d} {kind_label}"
+
+
+def _day_rows(days: dict) -> list[tuple[Any, str, st.Tally]]:
+    """One row per duty day (its tallies merged over units), labelled, by label."""
+    kinds = {value: str(label) for value, label in Duty.Kind.choices}
+    return sorted(
+        ((key[2], _day_label(key, kinds), tally) for key, tally in _merge_days(days).items()),
+        key=lambda item: item[1],
+    )
 
 
 def build_report(
@@ -198,10 +220,7 @@ def _people_and_units(report: Report, source, tallies: dict, today) -> None:
         (key, names["leader"].get(key, ""), tally) for key, tally in leaders.items() if key
     ]
     days = {key: tally for key, tally in tallies.items() if key[2]}
-    report.days = sorted(
-        ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
-        key=lambda item: item[1],
-    )
+    report.days = _day_rows(days)
     overdue = q.overdue_by_unit(Case.objects.all(), today, "all")
     answered = source.answer_days(report.period)
     for key, tally in _retally(tallies, 0).items():
@@ -285,8 +304,4 @@ def leader_days(leader, period: st.Period, today: datetime.date) -> list[tuple[A
     with summary.reading() as source:
         tallies = source.tallies(period, today, leader=leader)
     days = {key: tally for key, tally in tallies.items() if key[2]}
-    return sorted(
-        ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
-        key=lambda item: item[1],
-        reverse=True,
-    )
+    return _day_rows(days)[::-1]
