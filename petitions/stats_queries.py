@@ -226,20 +226,28 @@ def period_facts(cases: QuerySet, period: Period, today: datetime.date) -> list[
 
 
 def trend_facts(cases: QuerySet, years: tuple[int, int]) -> list[Facts]:
-    """The marks of two whole years, one row per (year, month) and kind: one query."""
+    """The marks of two whole years, one row per (year, month) and kind: one query.
+
+    The trend counts cases, not people: ``people_count`` is 1 or the group size (``marks``),
+    all that ``statistics.is_group`` reads, so two years arrive in at most 192 rows."""
     period = Period("range", datetime.date(years[0], 1, 1), datetime.date(years[1], 12, 31))
     received = TruncDate("received_at")
+    size = settings.GROUP_PETITION_SIZE
     rows = (
         cases.filter(received_in(period))
-        .annotate(y=ExtractYear(received), m=ExtractMonth(received))
-        .values("y", "m", "people_count", "is_repeat", "skipped_level")
+        .annotate(
+            y=ExtractYear(received),
+            m=ExtractMonth(received),
+            marks=CaseWhen(When(people_count__gte=size, then=Value(size)), default=Value(1)),
+        )
+        .values("y", "m", "marks", "is_repeat", "skipped_level")
         .annotate(n=Count("id"))
         .order_by()
     )
     return [
         Facts(
             count=r["n"],
-            people_count=r["people_count"],
+            people_count=r["marks"],
             is_repeat=r["is_repeat"],
             skipped_level=r["skipped_level"],
             key=(r["y"], r["m"]),

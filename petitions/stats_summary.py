@@ -265,10 +265,12 @@ class SummarySource(LiveSource):
         return self._breakdowns[key].get(dimension, [])
 
     def trend(self, years: tuple[int, int]) -> list[Facts]:
-        """The marks per (year, month) of two years, from ``StatMarks``: one query."""
+        """The marks per (year, month) of two years, from ``StatMarks``: one query (people
+        as 1 or the group size, as ``stats_queries.trend_facts``)."""
         first, last = datetime.date(years[0], 1, 1), datetime.date(years[1], 12, 31)
+        size = settings.GROUP_PETITION_SIZE
         with connection.cursor() as cursor:
-            cursor.execute(TREND_SQL, [first, last])
+            cursor.execute(TREND_SQL, [size, size, first, last])
             rows = cursor.fetchall()
         return [
             Facts(
@@ -283,8 +285,8 @@ class SummarySource(LiveSource):
 
 
 TREND_SQL = f"""
-SELECT extract(year FROM month)::integer, extract(month FROM month)::integer, people_count,
-    skipped_level, is_repeat, sum(cases)::bigint
+SELECT extract(year FROM month)::integer, extract(month FROM month)::integer,
+    CASE WHEN people_count >= %s THEN %s ELSE 1 END, skipped_level, is_repeat, sum(cases)::bigint
 FROM {StatMarks._meta.db_table} WHERE month BETWEEN %s AND %s AND cases > 0
 GROUP BY 1, 2, 3, 4, 5
 """
