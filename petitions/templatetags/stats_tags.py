@@ -53,6 +53,13 @@ def number(value) -> str:
     return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
 
+def _numbers():
+    """``number``, with the setting read once for a table."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return number
+    return lambda value: NONE if value is None else str(value)
+
+
 @register.simple_tag
 def stats_breakdown_rows(dimension: str, rows, register_url: str) -> SafeString:
     """A breakdown's body rows: the cases link to the register filtered by the row's value
@@ -61,6 +68,7 @@ def stats_breakdown_rows(dimension: str, rows, register_url: str) -> SafeString:
         return mark_safe(f'<tr><td colspan="6">{escape(_("No cases in this period."))}</td></tr>')
     link = f'<a href="{escape(register_url)}&amp;{escape(dimension)}=%s">%s</a>'
     unlinked = dimension in ("unit", "leader")
+    number = _numbers()
     html = []
     for row in rows:
         cases = number(row.cases)
@@ -85,6 +93,7 @@ def stats_trend_rows(trend: dict) -> SafeString:
     """Twelve rows, one per month: each figure's count this year, the year before and the
     change ("up", "down", "same")."""
     words = {1: escape(_("up")), -1: escape(_("down")), 0: escape(_("same"))}
+    number = _numbers()
     by_month: dict[int, list[str]] = {month: [] for month in range(1, 13)}
     for rows in trend.values():
         for month, now, before in rows:
@@ -122,6 +131,7 @@ def _case_cells(tally) -> dict[str, str]:
 
 @register.simple_tag
 def stats_day_rows(days) -> SafeString:
+    number = _numbers()
     html = []
     for _key, label, tally in days:
         c = tally.cases
