@@ -56,9 +56,9 @@ class Report:
     period: st.Period
     today: datetime.date
     figures: st.Tally
-    previous: st.Tally
-    year_earlier: st.Tally
     rates: dict[str, st.Rate]
+    previous_total: int | None = None  # cases received in the previous period (环比)
+    year_earlier_total: int | None = None  # and in the same period a year earlier (同比)
     breakdowns: dict[str, list[BreakdownRow]] = field(default_factory=dict)
     trend: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     leaders: list[tuple[Any, str, st.Tally]] = field(default_factory=list)
@@ -154,29 +154,19 @@ def build_report(
 
 
 def _build(source, period: st.Period, today: datetime.date) -> Report:
-    tallies, comparisons = _counted(source, period, today)
+    tallies = source.tallies(period, today)
     figures = summary.tally_sum(tallies)
-    report = Report(
-        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
-    )
+    report = Report(period=period, today=today, figures=figures, rates=st.rates(figures))
     total = figures.cases["total"]
     for dimension in q.DIMENSIONS:
         report.breakdowns[dimension] = breakdown(source, dimension, period, total)
+    # Every case has one channel (or none: a row too), so the channels' rows add up to the
+    # cases of each period: the earlier periods' totals without counting their figures.
+    report.previous_total = sum(row.previous for row in report.breakdowns["channel"])
+    report.year_earlier_total = sum(row.year_earlier for row in report.breakdowns["channel"])
     report.trend = monthly_trend(source, period.end.year)
     _people_and_units(report, source, tallies, today)
     return report
-
-
-def _counted(source, period: st.Period, today: datetime.date) -> tuple[dict, dict]:
-    """The period's tallies per key, and the previous period's and the year earlier's
-    totals: counted together (the last two are one for a year)."""
-    periods = [period, period.previous()]
-    if period.year_earlier() != period.previous():
-        periods.append(period.year_earlier())
-    counted = source.tallies_of(periods, today)
-    previous = summary.tally_sum(counted[1])
-    year_earlier = summary.tally_sum(counted[-1]) if len(counted) > 2 else previous
-    return counted[0], {"previous": previous, "year_earlier": year_earlier}
 
 
 def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
@@ -186,7 +176,7 @@ def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
         figures = st.Tally()
         if name == "rates":
             figures = summary.tally_sum(source.tallies(period, today))
-        report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
+        report = Report(period=period, today=today, figures=figures, rates=st.rates(figures))
         if name == "trend":
             report.trend = monthly_trend(source, period.end.year)
         elif name in q.DIMENSIONS:
@@ -292,11 +282,8 @@ def statistics_filter_notes(data: dict) -> list[tuple[str, str]]:
 def headline_report(period: st.Period, today: datetime.date) -> Report:
     """The headline figures and rates alone (no breakdowns): three queries."""
     with summary.reading() as source:
-        tallies, comparisons = _counted(source, period, today)
-    figures = summary.tally_sum(tallies)
-    return Report(
-        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
-    )
+        figures = summary.tally_sum(source.tallies(period, today))
+    return Report(period=period, today=today, figures=figures, rates=st.rates(figures))
 
 
 def leader_days(leader, period: st.Period, today: datetime.date) -> list[tuple[Any, str, st.Tally]]:

@@ -10,7 +10,7 @@ import pytest
 
 from petitions import stats_summary as summary
 from petitions.kept_sql import KeptRows, forget_compiled
-from petitions.models import Case
+from petitions.models import Case, Channel, State
 from petitions.statistics import Period
 from petitions.stats_report import build_report
 from tests.factories import at, make_case, make_leader, make_unit
@@ -85,3 +85,15 @@ def test_the_trend_has_a_row_per_month_with_its_change(counted, client_of, clerk
     assert trend.count('<tr><th scope="row">') == 12
     march = trend[trend.index('<th scope="row">3</th>') :].split("</tr>")[0]
     assert "<td>1</td><td>0</td><td>上升</td>" in march  # group petitions: 1 this year, 0 before
+
+
+def test_the_earlier_periods_totals_count_their_cases(counted):
+    make_case(received_at=at(2025, 1, 3))
+    make_case(received_at=at(2024, 12, 31, 23))  # the previous month
+    make_case(received_at=at(2024, 12, 2), state=State.CLOSED, closed_at=at(2024, 12, 20))
+    make_case(received_at=at(2024, 1, 31), channel=Channel.LETTER)  # a year earlier
+    report = build_report(Period.month(2025, 1), datetime.date(2025, 3, 1))
+    assert (report.figures.cases["total"], report.previous_total) == (1, 2)
+    assert report.year_earlier_total == 1
+    live = build_report(Period.month(2025, 1), datetime.date(2025, 3, 1), Case.objects.all())
+    assert (live.previous_total, live.year_earlier_total) == (2, 1)
