@@ -1,10 +1,12 @@
 """One period's statistics, assembled once for the page, the workbook, the document and the
 command: the figures (``petitions/statistics.py``) over the rows (``petitions/stats_queries.py``).
 
-About fifteen queries whatever the period, from the summary PostgreSQL keeps
-(``petitions/stats_summary.py``): the figures of each period compared (finished cases from the
-summary, open ones live), every breakdown at once and their names, the monthly marks of two
-years, the units' overdue cases and the overdue list.
+Seven queries whatever the period (and the overdue list for the document), from the summary
+PostgreSQL keeps (``petitions/stats_summary.py``): the period's figures (finished cases from the
+summary, open ones live), every breakdown of the period, the previous one and the year earlier
+at once with their names (the earlier periods' totals add up from them), the monthly marks of
+two years, the units' overdue cases and the open cases' days to answer. The live queries'
+SQL is compiled once per process (``petitions/kept_sql.py``); the rest is written-out SQL.
 """
 
 from __future__ import annotations
