@@ -7,9 +7,9 @@ parameters depend only on who asks and on which day: their roles, units and lead
 (what ``Case.visible_to`` and the sections read of them), the day, and the lists' sizes. So
 each compiled query is kept in this process's memory under that key (:func:`viewer_key`;
 ``petitions/kept_sql.py``), and the next worklist of the same person on the same day sends the
-same SQL without compiling it again. Nothing of the answer is kept: the rows and counts are read afresh on every page. A
-change of role, unit membership or leader link makes another key; the kept SQL is never
-stale, it is only unused.
+same SQL without compiling it again. Nothing of the answer is kept: the rows and counts are
+read afresh on every page. A change of role, unit membership or leader link makes another
+key; the kept SQL is never stale, it is only unused.
 """
 
 from __future__ import annotations
