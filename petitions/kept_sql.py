@@ -62,12 +62,12 @@ class Slot(Value):
 
 @dataclass(frozen=True)
 class KeptRows:
-    """A ``values()`` queryset compiled: its SQL, parameters, column names and converters."""
+    """A ``values()`` queryset compiled: its SQL, parameters, column names and the converters
+    of its columns (as ``SQLCompiler.get_converters`` gives them)."""
 
     sql: str
     params: tuple
     names: tuple[str, ...]
-    compiler: Any
     converters: dict
 
     @classmethod
@@ -80,8 +80,7 @@ class KeptRows:
         else:
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
         fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-        converters = compiler.get_converters(fields)
-        return cls(sql, tuple(params), names, compiler, converters)
+        return cls(sql, tuple(params), names, compiler.get_converters(fields))
 
     def rows(self, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The rows, as ``values()`` gives them, with ``values`` in place of the markers."""
@@ -89,10 +88,21 @@ class KeptRows:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
         names = self.names
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        if not self.converters:
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        return [dict(zip(names, self._converted(row), strict=True)) for row in rows]
+
+    def _converted(self, row: tuple) -> list:
+        """The row through its columns' converters (``SQLCompiler.apply_converters``), with
+        this thread's connection, not the compiling one's."""
+        row = list(row)
+        for position, (converters, expression) in self.converters.items():
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        return row
 
 
 def kept_rows(
