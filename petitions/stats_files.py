@@ -105,28 +105,30 @@ def workbook(report: Report) -> bytes:
     return out.getvalue()
 
 
-def _table(doc, headers: list[str], rows: list[list]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = str(text)
-    for values in rows:
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = "—" if value is None else str(value)
+def _table(doc, headers: list[str], rows: list[list], style) -> None:
+    """A table made at once with all its rows (``add_row`` per row copies the table's grid
+    each time), each cell's text written into its empty paragraph."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    table.style = style
+    for row, values in zip(table.rows, [headers, *rows], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.paragraphs[0].add_run("—" if value is None else str(value))
 
 
 def document(report: Report) -> bytes:
     """信访情况通报: title, period, headline figures, breakdowns, rates, overdue cases."""
     doc = Document()
+    grid = doc.styles["Table Grid"]  # looked up once, not per table
     doc.add_heading(_("Petition work report (信访情况通报)"), level=0)
     doc.add_paragraph(_("Period: %(period)s") % {"period": _period_text(report)})
     doc.add_heading(_("Headline figures"), level=1)
-    _table(doc, [_("Figure"), _("Value")], [list(row) for row in headline(report)])
+    _table(doc, [_("Figure"), _("Value")], [list(row) for row in headline(report)], grid)
     doc.add_heading(_("Rates"), level=1)
     _table(
         doc,
         [_("Rate"), _("Numerator"), _("Denominator"), "%"],
         [list(row) for row in rate_rows(report)],
+        grid,
     )
     for dimension, title in dimension_titles().items():
         doc.add_heading(title, level=1)
@@ -134,12 +136,14 @@ def document(report: Report) -> bytes:
             doc,
             [_("Group"), _("Cases"), _("People"), _("Share %")],
             [[r.label, r.cases, r.people, r.share] for r in report.breakdowns[dimension]],
+            grid,
         )
     doc.add_heading(_("Overdue cases"), level=1)
     _table(
         doc,
         [_("Case number"), _("Title"), _("Handling unit"), _("Due date")],
         [[c.number, c.title, c.unit.name if c.unit else "—", c.due_date] for c in report.overdue],
+        grid,
     )
     out = io.BytesIO()
     doc.save(out)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Hashable
 
 from django.conf import settings
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
+    DateField,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -30,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
+from petitions.kept_sql import Slot, kept_rows
 from petitions.matters import PollutionSubtype, PollutionType
 from petitions.models import CLOSED_STATES, DUE_KEY, Case, ExtensionState, Satisfaction, State
 from petitions.statistics import Facts, Period
@@ -48,12 +52,45 @@ class DayDiff(Func):
     output_field = IntegerField()
 
 
+def bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period's first moment and the first moment after it (local days, inclusive)."""
+    return start_of(period.start), start_of(period.end + datetime.timedelta(days=1))
+
+
+def received_between(start, end, prefix: str = "") -> Q:
+    """Received from ``start`` until before ``end``: moments, or ``kept_sql.Slot``s of them."""
+    return Q(**{f"{prefix}received_at__gte": start, f"{prefix}received_at__lt": end})
+
+
 def received_in(period: Period, prefix: str = "") -> Q:
     """The cases received in the period (local days, inclusive): index-friendly bounds."""
-    end = start_of(period.end + datetime.timedelta(days=1))
-    return Q(
-        **{f"{prefix}received_at__gte": start_of(period.start), f"{prefix}received_at__lt": end}
+    return received_between(*bounds(period), prefix)
+
+
+def settings_key() -> tuple:
+    """What the SQL of the statistics depends on besides its slots (``kept_sql``)."""
+    return (
+        settings.TIME_ZONE,
+        timezone.get_current_timezone_name(),
+        settings.GROUP_PETITION_SIZE,
+        settings.ACCEPTANCE_DAYS,
+        settings.HANDLING_DAYS,
+        settings.EXTENSION_MAX_DAYS,
     )
+
+
+def period_slots(count: int) -> list[tuple[Slot, Slot]]:
+    """The bounds of ``count`` periods as slots, filled by :func:`period_values`."""
+    return [
+        (Slot(f"start{i}", DateTimeField()), Slot(f"end{i}", DateTimeField())) for i in range(count)
+    ]
+
+
+def period_values(periods: list[Period], today: datetime.date | None = None) -> dict:
+    values = {"today": today}
+    for i, period in enumerate(periods):
+        values[f"start{i}"], values[f"end{i}"] = bounds(period)
+    return values
 
 
 def _first_answer():
@@ -65,8 +102,9 @@ def _first_answer():
     return CaseWhen(When(review_level=0, then=F("answered_at")), default=Subquery(first))
 
 
-def with_facts(cases: QuerySet, today: datetime.date) -> QuerySet:
+def with_facts(cases: QuerySet, today: datetime.date | Slot) -> QuerySet:
     """The cases annotated with the raw facts the rules read (see ``statistics.Facts``)."""
+    today = today if isinstance(today, Slot) else Value(today)
     received = TruncDate("received_at")
     accepted = TruncDate("accepted_at")
     refused = Q(state=State.NOT_ACCEPTED, closed_at__isnull=False)
@@ -83,10 +121,10 @@ def with_facts(cases: QuerySet, today: datetime.date) -> QuerySet:
             When(extension_state=ExtensionState.APPROVED, then=F("extension_days")), default=0
         ),
         waiting=CaseWhen(
-            When(open_states & Q(accepted_at__isnull=True), then=DayDiff(Value(today), received)),
+            When(open_states & Q(accepted_at__isnull=True), then=DayDiff(today, received)),
             When(
                 open_states & Q(answered_at__isnull=True),
-                then=DayDiff(Value(today), accepted),
+                then=DayDiff(today, accepted),
             ),
         ),
     )
@@ -132,16 +170,14 @@ def _waiting_cap() -> int:
 KEY_FIELDS = ("unit_id", "leader_id", "duty_id", "duty__date", "duty__kind")
 
 
-def _facts_rows(
-    cases: QuerySet, periods: list[Period], today: datetime.date, tag: int | None = None
-) -> QuerySet:
-    """The facts of the cases received in the periods (which do not overlap), tagged with
-    their period's index (or with ``tag``)."""
+def _facts_rows(cases: QuerySet, ranges: list[tuple], today, tag: int | None = None) -> QuerySet:
+    """The facts of the cases received in the ranges (which do not overlap), tagged with
+    their range's index (or with ``tag``)."""
     inside = Q()
-    for period in periods:
-        inside |= received_in(period)
+    for start, end in ranges:
+        inside |= received_between(start, end)
     if tag is None:
-        tag = CaseWhen(*(When(received_in(p), then=Value(i)) for i, p in enumerate(periods)))
+        tag = CaseWhen(*(When(received_between(*r), then=Value(i)) for i, r in enumerate(ranges)))
     else:
         tag = Value(tag)
     return (
@@ -160,20 +196,27 @@ def _facts_rows(
 
 
 def periods_facts(
-    cases: QuerySet, periods: list[Period], today: datetime.date
+    cases: QuerySet, periods: list[Period], today: datetime.date, key: Hashable | None = None
 ) -> list[list[Facts]]:
     """Each period's facts, one row per kind of case and (unit, leader, duty): one query
-    (periods that overlap, as long ranges may, each in a part of a UNION ALL)."""
+    (periods that overlap, as long ranges may, each in a part of a UNION ALL). With a
+    ``key`` saying which ``cases`` these are, the SQL is compiled once (``kept_sql``)."""
     ordered = sorted(periods, key=lambda period: period.start)
-    if all(a.end < b.start for a, b in itertools.pairwise(ordered)):
-        rows = _facts_rows(cases, periods, today)
-    else:
-        parts = [_facts_rows(cases, [p], today, i) for i, p in enumerate(periods)]
-        rows = parts[0].union(*parts[1:], all=True)
+    apart = all(a.end < b.start for a, b in itertools.pairwise(ordered))
+
+    def build() -> QuerySet:
+        ranges, today_slot = period_slots(len(periods)), Slot("today", DateField())
+        if apart:
+            return _facts_rows(cases, ranges, today_slot)
+        parts = [_facts_rows(cases, [r], today_slot, i) for i, r in enumerate(ranges)]
+        return parts[0].union(*parts[1:], all=True)
+
+    if key is not None:
+        key = ("facts", key, len(periods), apart, settings_key())
     result: list[list[Facts]] = [[] for _ in periods]
-    for row in rows:
-        key = tuple(row[k] for k in KEY_FIELDS)
-        result[row["tag"]].append(_facts({**row, "waiting": row["waiting_capped"]}, key))
+    for row in kept_rows(key, build, period_values(periods, today)):
+        facts_key = tuple(row[k] for k in KEY_FIELDS)
+        result[row["tag"]].append(_facts({**row, "waiting": row["waiting_capped"]}, facts_key))
     return result
 
 
@@ -183,20 +226,28 @@ def period_facts(cases: QuerySet, period: Period, today: datetime.date) -> list[
 
 
 def trend_facts(cases: QuerySet, years: tuple[int, int]) -> list[Facts]:
-    """The marks of two whole years, one row per (year, month) and kind: one query."""
+    """The marks of two whole years, one row per (year, month) and kind: one query.
+
+    The trend counts cases, not people: ``people_count`` is 1 or the group size (``marks``),
+    all that ``statistics.is_group`` reads, so two years arrive in at most 192 rows."""
     period = Period("range", datetime.date(years[0], 1, 1), datetime.date(years[1], 12, 31))
     received = TruncDate("received_at")
+    size = settings.GROUP_PETITION_SIZE
     rows = (
         cases.filter(received_in(period))
-        .annotate(y=ExtractYear(received), m=ExtractMonth(received))
-        .values("y", "m", "people_count", "is_repeat", "skipped_level")
+        .annotate(
+            y=ExtractYear(received),
+            m=ExtractMonth(received),
+            marks=CaseWhen(When(people_count__gte=size, then=Value(size)), default=Value(1)),
+        )
+        .values("y", "m", "marks", "is_repeat", "skipped_level")
         .annotate(n=Count("id"))
         .order_by()
     )
     return [
         Facts(
             count=r["n"],
-            people_count=r["people_count"],
+            people_count=r["marks"],
             is_repeat=r["is_repeat"],
             skipped_level=r["skipped_level"],
             key=(r["y"], r["m"]),
@@ -320,22 +371,42 @@ def _late(cases: QuerySet, today: datetime.date) -> QuerySet:
     return cases.open().alias(due_key=DUE_KEY).filter(due_key__lt=today)
 
 
-def overdue_by_unit(cases: QuerySet, today: datetime.date) -> dict[int, int]:
+def overdue_by_unit(
+    cases: QuerySet, today: datetime.date, key: str | None = None
+) -> dict[int, int]:
     """Open cases past their due date now, per unit (the register's "overdue" filter): an
-    index-only scan of ``case_open_due_unit_idx``."""
-    rows = cases.overdue(today).values("unit_id").annotate(n=Count("*")).order_by()
-    return {row["unit_id"]: row["n"] for row in rows}
+    index-only scan of ``case_open_due_unit_idx``. With a ``key`` saying which ``cases``
+    these are, the SQL is compiled once (``kept_sql``)."""
+
+    def build() -> QuerySet:
+        today_slot = Slot("today", DateField())
+        return cases.overdue(today_slot).values("unit_id").annotate(n=Count("*")).order_by()
+
+    kept = None if key is None else ("overdue_by_unit", key, settings_key())
+    return {row["unit_id"]: row["n"] for row in kept_rows(kept, build, {"today": today})}
 
 
-def answer_days_by_unit(cases: QuerySet, period: Period) -> dict[int, tuple[int, int]]:
-    """(days from acceptance to the answer summed, answers) per unit, for the average."""
-    lag = DayDiff(TruncDate("answered_at"), TruncDate("accepted_at"))
-    rows = (
-        cases.filter(received_in(period), accepted_at__isnull=False, answered_at__isnull=False)
-        .values("unit_id")
-        .annotate(days=Sum(lag), n=Count("id"))
-        .order_by()
-    )
+def answer_days_by_unit(
+    cases: QuerySet, period: Period, key: str | None = None
+) -> dict[int, tuple[int, int]]:
+    """(days from acceptance to the answer summed, answers) per unit, for the average (with a
+    ``key``, compiled once as :func:`overdue_by_unit`)."""
+
+    def build() -> QuerySet:
+        lag = DayDiff(TruncDate("answered_at"), TruncDate("accepted_at"))
+        return (
+            cases.filter(
+                received_between(*period_slots(1)[0]),
+                accepted_at__isnull=False,
+                answered_at__isnull=False,
+            )
+            .values("unit_id")
+            .annotate(days=Sum(lag), n=Count("id"))
+            .order_by()
+        )
+
+    kept = None if key is None else ("answer_days", key, settings_key())
+    rows = kept_rows(kept, build, period_values([period]))
     return {row["unit_id"]: (row["days"] or 0, row["n"]) for row in rows}
 
 

@@ -1,10 +1,12 @@
 """One period's statistics, assembled once for the page, the workbook, the document and the
 command: the figures (``petitions/statistics.py``) over the rows (``petitions/stats_queries.py``).
 
-About fifteen queries whatever the period, from the summary PostgreSQL keeps
-(``petitions/stats_summary.py``): the figures of each period compared (finished cases from the
-summary, open ones live), every breakdown at once and their names, the monthly marks of two
-years, the units' overdue cases and the overdue list.
+Seven queries whatever the period (and the overdue list for the document), from the summary
+PostgreSQL keeps (``petitions/stats_summary.py``): the period's figures (finished cases from the
+summary, open ones live), every breakdown of the period, the previous one and the year earlier
+at once with their names (the earlier periods' totals add up from them), the monthly marks of
+two years, the units' overdue cases and the open cases' days to answer. The live queries'
+SQL is compiled once per process (``petitions/kept_sql.py``); the rest is written-out SQL.
 """
 
 from __future__ import annotations
@@ -56,9 +58,9 @@ class Report:
     period: st.Period
     today: datetime.date
     figures: st.Tally
-    previous: st.Tally
-    year_earlier: st.Tally
     rates: dict[str, st.Rate]
+    previous_total: int | None = None  # cases received in the previous period (环比)
+    year_earlier_total: int | None = None  # and in the same period a year earlier (同比)
     breakdowns: dict[str, list[BreakdownRow]] = field(default_factory=dict)
     trend: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     leaders: list[tuple[Any, str, st.Tally]] = field(default_factory=list)
@@ -70,18 +72,29 @@ class Report:
         return [(name, self.figures.cases[name]) for name in st.COMMAND_FIGURES]
 
 
-def _label(dimension: str, row: dict) -> str:
-    if row["value"] is None:
-        return _("Not classified")
+def _labeller(dimension: str):
+    """The label of a breakdown row's value, as a function; choices translated once."""
     if dimension in CHOICE_LABELS:
-        choices = CHOICE_LABELS[dimension]
-        return str(choices(row["value"]).label) if row["value"] in choices.values else row["value"]
+        labels = {value: str(label) for value, label in CHOICE_LABELS[dimension].choices}
+        return lambda row: labels.get(row["value"], row["value"])
     if dimension in ("unit", "leader"):
-        return row[f"{dimension}__name"]
+        return lambda row: row[f"{dimension}__name"]
     english = (get_language() or "").startswith("en")
     prefix = "industry__" if dimension == "industry" else ""
-    name = row[f"{prefix}name_en"] if english and row[f"{prefix}name_en"] else row[f"{prefix}name"]
-    return f"{row['industry__code']} {name}" if dimension == "industry" else name
+
+    def label(row: dict) -> str:
+        name = (
+            row[f"{prefix}name_en"] if english and row[f"{prefix}name_en"] else row[f"{prefix}name"]
+        )
+        return f"{row['industry__code']} {name}" if dimension == "industry" else name
+
+    return label
+
+
+def _label(dimension: str, row: dict, labeller=None) -> str:
+    if row["value"] is None:
+        return _("Not classified")
+    return (labeller or _labeller(dimension))(row)
 
 
 def breakdown(source, dimension: str, period: st.Period, total: int) -> list[BreakdownRow]:
@@ -89,10 +102,11 @@ def breakdown(source, dimension: str, period: st.Period, total: int) -> list[Bre
         with summary.reading() as source:
             return breakdown(source, dimension, period, total)
     periods = {"now": period, "prev": period.previous(), "yoy": period.year_earlier()}
+    labeller = _labeller(dimension)
     rows = [
         BreakdownRow(
             value="none" if row["value"] is None else row["value"],
-            label=_label(dimension, row),
+            label=_label(dimension, row, labeller),
             cases=row["now_cases"],
             people=row["now_people"],
             share=st.share(row["now_cases"], total),
@@ -113,41 +127,48 @@ def _retally(tallies: dict[tuple, st.Tally], index: int) -> dict:
     return merged
 
 
-def _day_label(key: tuple) -> str:
+def _day_label(key: tuple, kinds: dict | None = None) -> str:
     _unit, _leader, _duty, date, kind = key
-    return f"{date:%Y-%m-%d} {Duty.Kind(kind).label}"
+    kind_label = kinds[kind] if kinds else Duty.Kind(kind).label
+    return f"{date:%Y-%m-%d} {kind_label}"
 
 
-def build_report(period: st.Period, today: datetime.date, cases=None) -> Report:
-    """Everything the page, the workbook and the document show for ``period``."""
+def _day_rows(days: dict) -> list[tuple[Any, str, st.Tally]]:
+    """One row per duty day (its tallies merged over units), labelled, by label."""
+    kinds = {value: str(label) for value, label in Duty.Kind.choices}
+    return sorted(
+        ((key[2], _day_label(key, kinds), tally) for key, tally in _merge_days(days).items()),
+        key=lambda item: item[1],
+    )
+
+
+def build_report(
+    period: st.Period, today: datetime.date, cases=None, overdue_list: bool = True
+) -> Report:
+    """Everything the page, the workbook and the document show for ``period`` (the page
+    shows no list of overdue cases: ``overdue_list=False`` spares its query)."""
     with summary.reading(cases) as source:
-        return _build(source, period, today)
+        report = _build(source, period, today)
+        if overdue_list:
+            overdue = q.overdue_cases(Case.objects.all(), today)[:OVERDUE_LIST_ROWS]
+            report.overdue = list(overdue)
+        return report
 
 
 def _build(source, period: st.Period, today: datetime.date) -> Report:
-    tallies, comparisons = _counted(source, period, today)
+    tallies = source.tallies(period, today)
     figures = summary.tally_sum(tallies)
-    report = Report(
-        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
-    )
+    report = Report(period=period, today=today, figures=figures, rates=st.rates(figures))
     total = figures.cases["total"]
     for dimension in q.DIMENSIONS:
         report.breakdowns[dimension] = breakdown(source, dimension, period, total)
+    # Every case has one channel (or none: a row too), so the channels' rows add up to the
+    # cases of each period: the earlier periods' totals without counting their figures.
+    report.previous_total = sum(row.previous for row in report.breakdowns["channel"])
+    report.year_earlier_total = sum(row.year_earlier for row in report.breakdowns["channel"])
     report.trend = monthly_trend(source, period.end.year)
     _people_and_units(report, source, tallies, today)
     return report
-
-
-def _counted(source, period: st.Period, today: datetime.date) -> tuple[dict, dict]:
-    """The period's tallies per key, and the previous period's and the year earlier's
-    totals: counted together (the last two are one for a year)."""
-    periods = [period, period.previous()]
-    if period.year_earlier() != period.previous():
-        periods.append(period.year_earlier())
-    counted = source.tallies_of(periods, today)
-    previous = summary.tally_sum(counted[1])
-    year_earlier = summary.tally_sum(counted[-1]) if len(counted) > 2 else previous
-    return counted[0], {"previous": previous, "year_earlier": year_earlier}
 
 
 def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
@@ -157,7 +178,7 @@ def chart_report(period: st.Period, today: datetime.date, name: str) -> Report:
         figures = st.Tally()
         if name == "rates":
             figures = summary.tally_sum(source.tallies(period, today))
-        report = Report(period, today, figures, st.Tally(), st.Tally(), st.rates(figures))
+        report = Report(period=period, today=today, figures=figures, rates=st.rates(figures))
         if name == "trend":
             report.trend = monthly_trend(source, period.end.year)
         elif name in q.DIMENSIONS:
@@ -191,12 +212,8 @@ def _people_and_units(report: Report, source, tallies: dict, today) -> None:
         (key, names["leader"].get(key, ""), tally) for key, tally in leaders.items() if key
     ]
     days = {key: tally for key, tally in tallies.items() if key[2]}
-    report.days = sorted(
-        ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
-        key=lambda item: item[1],
-    )
-    cases = Case.objects.all()
-    overdue = q.overdue_by_unit(cases, today)
+    report.days = _day_rows(days)
+    overdue = q.overdue_by_unit(Case.objects.all(), today, "all")
     answered = source.answer_days(report.period)
     for key, tally in _retally(tallies, 0).items():
         if key is None:
@@ -212,7 +229,6 @@ def _people_and_units(report: Report, source, tallies: dict, today) -> None:
             }
         )
     report.units.sort(key=lambda unit: unit["name"])
-    report.overdue = list(q.overdue_cases(cases, today)[:OVERDUE_LIST_ROWS])
 
 
 def _merge_days(days: dict) -> dict:
@@ -268,11 +284,8 @@ def statistics_filter_notes(data: dict) -> list[tuple[str, str]]:
 def headline_report(period: st.Period, today: datetime.date) -> Report:
     """The headline figures and rates alone (no breakdowns): three queries."""
     with summary.reading() as source:
-        tallies, comparisons = _counted(source, period, today)
-    figures = summary.tally_sum(tallies)
-    return Report(
-        period=period, today=today, figures=figures, rates=st.rates(figures), **comparisons
-    )
+        figures = summary.tally_sum(source.tallies(period, today))
+    return Report(period=period, today=today, figures=figures, rates=st.rates(figures))
 
 
 def leader_days(leader, period: st.Period, today: datetime.date) -> list[tuple[Any, str, st.Tally]]:
@@ -280,8 +293,4 @@ def leader_days(leader, period: st.Period, today: datetime.date) -> list[tuple[A
     with summary.reading() as source:
         tallies = source.tallies(period, today, leader=leader)
     days = {key: tally for key, tally in tallies.items() if key[2]}
-    return sorted(
-        ((key[2], _day_label(key), tally) for key, tally in _merge_days(days).items()),
-        key=lambda item: item[1],
-        reverse=True,
-    )
+    return _day_rows(days)[::-1]

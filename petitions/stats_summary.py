@@ -37,7 +37,6 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
 
 from petitions import stats_queries as q
 from petitions.matters import Industry, PollutionSubtype, PollutionType
@@ -104,6 +103,8 @@ def refresh() -> None:
 class LiveSource:
     """The rows grouped from the cases themselves (the definition; slow on a million)."""
 
+    kept_as: str | None = None  # which cases ``self.cases`` are, for ``kept_sql``'s key
+
     def __init__(self, cases: QuerySet | None = None) -> None:
         self.cases = Case.objects.all() if cases is None else cases
 
@@ -115,10 +116,11 @@ class LiveSource:
     ) -> list[dict[Key, Tally]]:
         """Each period's tallies per key (unit, leader, duty day): one query."""
         cases = self.cases if leader is None else self.cases.filter(leader=leader)
-        return [tally_by_key(rows) for rows in q.periods_facts(cases, periods, today)]
+        key = None if self.kept_as is None else (self.kept_as, leader and leader.pk)
+        return [tally_by_key(rows) for rows in q.periods_facts(cases, periods, today, key)]
 
     def answer_days(self, period: Period) -> dict[int, tuple[int, int]]:
-        return q.answer_days_by_unit(self.cases, period)
+        return q.answer_days_by_unit(self.cases, period, self.kept_as)
 
     def breakdown(self, dimension: str, periods: dict[str, Period]) -> list[dict]:
         return q.breakdown_rows(self.cases, dimension, periods)
@@ -170,20 +172,26 @@ DAY_COLUMNS = (
 )
 
 
+def _in_sql(period: Period, table: str = "") -> tuple[str, list]:
+    """``_in`` as SQL (a condition on the rows of ``table``, an alias) and its parameters."""
+    grains = _grains(period)
+    column = f"{table}." if table else ""
+    where = f"({column}whole_month = %s AND {column}day BETWEEN %s AND %s)"
+    return f"({' OR '.join([where] * len(grains))})", [v for grain in grains for v in grain]
+
+
 def _day_part(tag: int, period: Period, leader) -> tuple[str, list]:
     """One period's finished cases per key, as SQL: written out rather than through the ORM,
     whose compiling of 24 sums three times took longer than the query runs."""
-    grains = _grains(period)
-    where = " OR ".join(["(d.whole_month = %s AND d.day BETWEEN %s AND %s)"] * len(grains))
-    params: list = [value for grain in grains for value in grain]
+    where, params = _in_sql(period, "d")
     if leader is not None:
-        where = f"({where}) AND d.leader_id = %s"
+        where = f"{where} AND d.leader_id = %s"
         params.append(leader.pk)
     sums = ", ".join(f"sum(d.{column})::bigint" for column in DAY_COLUMNS)
     sql = (
         f"SELECT {tag:d}, d.unit_id, d.leader_id, d.duty_id, u.date, u.kind, {sums} "
         f"FROM {StatDay._meta.db_table} d LEFT JOIN {Duty._meta.db_table} u ON u.id = d.duty_id "
-        f"WHERE ({where}) AND d.cases_total > 0 "
+        f"WHERE {where} AND d.cases_total > 0 "
         "GROUP BY d.unit_id, d.leader_id, d.duty_id, u.date, u.kind"
     )
     return sql, params
@@ -201,6 +209,8 @@ def _day_rows(periods: list[Period], leader) -> list[dict]:
 
 class SummarySource(LiveSource):
     """The summary's sums for finished cases plus the live count of the open ones."""
+
+    kept_as = "open"
 
     def __init__(self) -> None:
         super().__init__(Case.objects.open())
@@ -255,54 +265,68 @@ class SummarySource(LiveSource):
         return self._breakdowns[key].get(dimension, [])
 
     def trend(self, years: tuple[int, int]) -> list[Facts]:
-        """The marks per (year, month) of two years, from ``StatMarks``: one query."""
+        """The marks per (year, month) of two years, from ``StatMarks``: one query (people
+        as 1 or the group size, as ``stats_queries.trend_facts``)."""
         first, last = datetime.date(years[0], 1, 1), datetime.date(years[1], 12, 31)
-        rows = (
-            StatMarks.objects.filter(month__gte=first, month__lte=last, cases__gt=0)
-            .annotate(y=ExtractYear("month"), m=ExtractMonth("month"))
-            .values("y", "m", "people_count", "skipped_level", "is_repeat")
-            .annotate(n=Sum("cases"))
-            .order_by()
-        )
+        size = settings.GROUP_PETITION_SIZE
+        with connection.cursor() as cursor:
+            cursor.execute(TREND_SQL, [size, size, first, last])
+            rows = cursor.fetchall()
         return [
             Facts(
-                count=r["n"],
-                people_count=r["people_count"],
-                is_repeat=r["is_repeat"],
-                skipped_level=r["skipped_level"],
-                key=(r["y"], r["m"]),
+                count=n,
+                people_count=people_count,
+                is_repeat=is_repeat,
+                skipped_level=skipped_level,
+                key=(y, m),
             )
-            for r in rows
+            for y, m, people_count, skipped_level, is_repeat, n in rows
         ]
 
 
+TREND_SQL = f"""
+SELECT extract(year FROM month)::integer, extract(month FROM month)::integer,
+    CASE WHEN people_count >= %s THEN %s ELSE 1 END, skipped_level, is_repeat, sum(cases)::bigint
+FROM {StatMarks._meta.db_table} WHERE month BETWEEN %s AND %s AND cases > 0
+GROUP BY 1, 2, 3, 4, 5
+"""
 ID_DIMENSIONS = ("unit", "leader", "industry", "pollution", "subtype")
 
 
 def _breakdowns(periods: dict[str, Period]) -> dict[str, list[dict]]:
-    """Rows as ``stats_queries.breakdown_rows`` gives them, for every dimension at once."""
-    any_period = Q()
-    sums = {}
-    for name, period in periods.items():
-        any_period |= _in(period)
-        sums[f"{name}_cases"] = Sum("cases", filter=_in(period), default=0)
-        sums[f"{name}_people"] = Sum("people", filter=_in(period), default=0)
-    rows = (
-        StatBreakdown.objects.filter(any_period, dimension__in=q.DIMENSIONS)
-        .values("dimension", "value")
-        .annotate(**sums)
-        .order_by()
+    """Rows as ``stats_queries.breakdown_rows`` gives them, for every dimension at once, with
+    their names: one query (written out: the ORM's compiling of six filtered sums took
+    longer than the query)."""
+    wheres, sums, params = [], [], []
+    for period in periods.values():
+        where, where_params = _in_sql(period)
+        wheres.append(where)
+        for column in ("cases", "people"):
+            sums.append(f"coalesce(sum({column}) FILTER (WHERE {where}), 0)::bigint")
+            params += where_params
+    any_params = [p for period in periods.values() for p in _in_sql(period)[1]]
+    sql = (
+        f"SELECT b.*, {NAME_COLUMNS} FROM (SELECT dimension, value, {', '.join(sums)} "
+        f"FROM {StatBreakdown._meta.db_table} WHERE ({' OR '.join(wheres)}) "
+        f"AND dimension = ANY(%s) GROUP BY dimension, value) b {NAME_JOINS}"
     )
+    names = [f"{name}_{column}" for name in periods for column in ("cases", "people")]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *any_params, list(q.DIMENSIONS)])
+        found = cursor.fetchall()
     result: dict[str, list[dict]] = {}
-    for row in rows:
+    for dimension, value, *counts, code, title, title_en in found:
+        row = dict(zip(names, counts, strict=True))
         if not any(row[f"{name}_cases"] for name in periods):
             continue
-        dimension = row.pop("dimension")
-        value = row["value"]
         if dimension in ID_DIMENSIONS and value is not None:
-            row["value"] = int(value)
+            value = int(value)
+        row["value"] = value
+        if dimension in NAMED:
+            _model, fields, prefix = NAMED[dimension]
+            named = {"code": code, "name": title, "name_en": title_en}
+            row.update({f"{prefix}{f}": named[f] for f in fields})
         result.setdefault(dimension, []).append(row)
-    _name_rows(result)
     return result
 
 
@@ -315,31 +339,21 @@ NAMED = {  # dimension: (model, the name columns it has, their prefix in breakdo
 }
 
 
-def _name_rows(result: dict[str, list[dict]]) -> None:
-    """The names the page shows, as ``breakdown_rows`` joins them: one query for all."""
-    selects, params = [], []
-    for dimension, (model, fields, _prefix) in NAMED.items():
-        ids = [row["value"] for row in result.get(dimension, []) if row["value"] is not None]
-        if not ids:
-            continue
-        columns = [f if f in fields else "''" for f in ("code", "name", "name_en")]
-        selects.append(
-            f"SELECT %s, id, {', '.join(columns)} FROM {model._meta.db_table} WHERE id = ANY(%s)"
-        )
-        params += [dimension, ids]
-    if not selects:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        names = {
-            (dimension, pk): {"code": code, "name": name, "name_en": name_en}
-            for dimension, pk, code, name, name_en in cursor.fetchall()
-        }
-    for dimension, (_model, fields, prefix) in NAMED.items():
-        for row in result.get(dimension, []):
-            found = names.get((dimension, row["value"]), {})
-            row.update({f"{prefix}{f}": found.get(f, "") for f in fields})
+def _name_sql() -> tuple[str, str]:
+    """The names the page shows, as ``breakdown_rows`` joins them: a LEFT JOIN per named
+    dimension on the summary's rows (``b``), and the code, name and English name they give
+    ("" when none)."""
+    joins, columns = [], {"code": [], "name": [], "name_en": []}
+    for i, (dimension, (model, fields, _prefix)) in enumerate(NAMED.items()):
+        ident = f"CASE WHEN b.dimension = '{dimension}' THEN b.value::integer END"
+        joins.append(f"LEFT JOIN {model._meta.db_table} n{i} ON n{i}.id = {ident}")
+        for field in fields:
+            columns[field].append(f"n{i}.{field}")
+    selected = ", ".join(f"coalesce({', '.join(found)}, '')" for found in columns.values())
+    return selected, " ".join(joins)
 
+
+NAME_COLUMNS, NAME_JOINS = _name_sql()
 
 READY_SQL = """
 SELECT set_config('jit', 'off', true), EXISTS (

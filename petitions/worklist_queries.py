@@ -5,17 +5,17 @@ all its counts), and the database answers in a millisecond or two down its index
 those querysets and compiling them to SQL takes Python longer than that. The SQL and its
 parameters depend only on who asks and on which day: their roles, units and leader record
 (what ``Case.visible_to`` and the sections read of them), the day, and the lists' sizes. So
-each compiled query is kept in this process's memory under that key (:func:`viewer_key`), and
-the next worklist of the same person on the same day sends the same SQL without compiling it
-again. Nothing of the answer is kept: the rows and counts are read afresh on every page. A
-change of role, unit membership or leader link makes another key; the kept SQL is never
-stale, it is only unused.
+each compiled query is kept in this process's memory under that key (:func:`viewer_key`;
+``petitions/kept_sql.py``), and the next worklist of the same person on the same day sends the
+same SQL without compiling it again. Nothing of the answer is kept: the rows and counts are
+read afresh on every page. A change of role, unit membership or leader link makes another
+key; the kept SQL is never stale, it is only unused.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -25,12 +25,8 @@ from django.db.models.functions import RowNumber
 
 from accounts.roles import roles_of
 from petitions.casework_models import unit_ids_of
+from petitions.kept_sql import Compiled, compiled
 from schedules.models import Leader
-
-Compiled = tuple[str, tuple, tuple[str, ...]]  # SQL, its parameters, the names of its parts
-
-KEPT_MAX = 1000  # compiled queries kept per process: four per person and day, 10-20 KB each
-_kept: dict[Hashable, Compiled] = {}
 
 
 def viewer_key(user, today: datetime.date, leader: Leader | None) -> tuple:
@@ -40,6 +36,7 @@ def viewer_key(user, today: datetime.date, leader: Leader | None) -> tuple:
     ids = unit_ids_of(user)
     units = tuple(sorted(ids)) if isinstance(ids, list) else None
     return (
+        "worklist",
         user.pk,
         today,
         frozenset(roles_of(user)),
@@ -48,22 +45,6 @@ def viewer_key(user, today: datetime.date, leader: Leader | None) -> tuple:
         settings.DUE_SOON_DAYS,
         settings.ACCEPTANCE_DAYS,
     )
-
-
-def compiled(key: Hashable | None, build: Callable[[], Compiled]) -> Compiled:
-    """The query kept under ``key``, else built (and kept, when there is a key)."""
-    if key is None:
-        return build()
-    found = _kept.get(key)
-    if found is None:
-        if len(_kept) >= KEPT_MAX:  # a day's worth of people: start again
-            _kept.clear()
-        found = _kept[key] = build()
-    return found
-
-
-def forget_compiled() -> None:
-    _kept.clear()
 
 
 def first_rows(

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from petitions.forms.widgets import QuickSelect
 from petitions.statistics import Period
 from schedules.workdays import YEARS
 
@@ -23,14 +24,18 @@ class PeriodForm(forms.Form):
             ("range", _("Date range")),
         ],
         required=False,
+        widget=QuickSelect,
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, required=False, empty_value=None, widget=QuickSelect
+    )
     month = forms.TypedChoiceField(
         label=_("Month"),
         coerce=int,
         required=False,
         empty_value=None,
         choices=[(m, str(m)) for m in range(1, 13)],
+        widget=QuickSelect,
     )
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
@@ -38,6 +43,7 @@ class PeriodForm(forms.Form):
         required=False,
         empty_value=None,
         choices=[(q, f"Q{q}") for q in range(1, 5)],
+        widget=QuickSelect,
     )
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

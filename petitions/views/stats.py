@@ -34,10 +34,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _report(request: HttpRequest) -> tuple[PeriodForm, Report]:
+def _report(request: HttpRequest, overdue_list: bool = True) -> tuple[PeriodForm, Report]:
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, today=today)
-    return form, build_report(form.period(), today)
+    return form, build_report(form.period(), today, overdue_list=overdue_list)
 
 
 def register_query(period: Period) -> str:
@@ -68,14 +68,17 @@ def leader_home(leader, today) -> dict:
 @never_cache
 @require_role(*STATS_ROLES)
 def stats_page(request: HttpRequest) -> HttpResponse:
-    form, report = _report(request)
+    form, report = _report(request, overdue_list=False)  # the page has no such list
     query = request.GET.urlencode()
+    titles = stats_files.dimension_titles()
     context = {
         "form": form,
         "report": report,
         "headline": stats_files.headline(report),
         "rate_rows": stats_files.rate_rows(report),
-        "titles": stats_files.dimension_titles(),
+        "breakdowns": [
+            (dimension, titles[dimension], rows) for dimension, rows in report.breakdowns.items()
+        ],
         "trend_titles": [FIGURE_LABELS[figure] for figure in report.trend],
         "register": f"{reverse('petitions:list')}?{register_query(report.period)}",
         "query": query,
