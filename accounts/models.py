@@ -89,9 +89,7 @@ class Message(models.Model):
         # Partial too: a mail has no topic and pays no index entry for it (a request that
         # queues one waits on every index the insert writes).
         indexes = [
-            models.Index(
-                fields=["topic"], condition=~models.Q(topic=""), name="message_topic_idx"
-            )
+            models.Index(fields=["topic"], condition=~models.Q(topic=""), name="message_topic_idx")
         ]
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")

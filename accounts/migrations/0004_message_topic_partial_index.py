@@ -4,19 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_message_topic_sms'),
+        ("accounts", "0003_message_topic_sms"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='message',
-            name='topic',
+            model_name="message",
+            name="topic",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(condition=models.Q(('topic', ''), _negated=True), fields=['topic'], name='message_topic_idx'),
+            model_name="message",
+            index=models.Index(
+                condition=models.Q(("topic", ""), _negated=True),
+                fields=["topic"],
+                name="message_topic_idx",
+            ),
         ),
     ]
