@@ -230,3 +230,20 @@ def test_the_database_check_warns_of_a_summary_counted_with_other_settings(count
     settings.GROUP_PETITION_SIZE = 10
     (warning,) = summary.summary_check(None, databases=["default"])
     assert warning.id == "xinfang.W008" and "refreshstats" in warning.hint
+
+
+def test_a_truncated_link_table_is_counted_again(counted):
+    varied_cases()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no checks pending in this transaction
+        cursor.execute("TRUNCATE petitions_pollutiontype_cases")
+    agree()
+
+
+def test_a_truncated_case_table_leaves_no_figures_behind(counted):
+    varied_cases()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE petitions_case CASCADE")
+    assert not StatDay.objects.exists()
+    agree()
