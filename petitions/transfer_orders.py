@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -195,8 +196,7 @@ def _checked(name: str, raw: Any) -> Any:
             return None
         return _moment(raw) if name == "ordered_at" else _day(raw)
     text = _text(raw)
-    if "\x00" in text:  # no database stores it; nobody types it
-        raise ValidationError(_("Null characters are not allowed."), code="null")
+    ProhibitNullCharactersValidator()(text)  # no database stores it; nobody types it
     if name in ("number", "district"):
         text = unicodedata.normalize("NFKC", text)  # full-width digits and letters
     if name == "number":
